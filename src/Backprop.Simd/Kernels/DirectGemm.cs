@@ -1,0 +1,251 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Simd.Kernels;
+
+/// <summary>
+/// Unpacked GEMM for the skinny shapes of training (a slice of 1..128 samples, 10..100 neurons,
+/// 784 inputs), where packing would cost more than the arithmetic. Two forms:
+/// <list type="bullet">
+/// <item>axpy form, C (+)= A B with B row-major: a row of C is a sum of rows of B scaled by A's
+/// elements; a 4-row by 2-register block reuses each B load four times;</item>
+/// <item>dot form, C (+)= A B^T with A and B row-major along k: C[i, j] is a dot product along
+/// k; a 2 x 4 block of dot products shares its loads.</item>
+/// </list>
+/// Every element of C is computed by the same sequence of roundings whatever block it falls in
+/// (axpy: one FMA chain over p; dot: one register chain, then its lane sum, then a scalar chain
+/// over the k tail), so a sample's result never depends on its row in the batch.
+/// </summary>
+internal static class DirectGemm
+{
+    /// <summary>C[m, n] (+)= A(i, p) B[p, n] for p &lt; k; B row-major with stride n.</summary>
+    public static void AxpyForm<T, TVector>(in Matrix<T> a, ref T b, ref T c, int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int i = 0;
+        for (; i + 4 <= m; i += 4)
+        {
+            AxpyRows4<T, TVector>(a, ref b, ref c, i, k, n, accumulate);
+        }
+
+        for (; i < m; i++)
+        {
+            AxpyRow1<T, TVector>(a, ref b, ref c, i, k, n, accumulate);
+        }
+    }
+
+    private static void AxpyRows4<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n);
+        ref T c1 = ref Unsafe.Add(ref c0, n);
+        ref T c2 = ref Unsafe.Add(ref c1, n);
+        ref T c3 = ref Unsafe.Add(ref c2, n);
+        TVector zero = TVector.Create(T.Zero);
+        int j = 0;
+        for (; j + 2 * w <= n; j += 2 * w)
+        {
+            nuint j0 = (nuint)j, j1 = (nuint)(j + w);
+            TVector s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+            if (accumulate)
+            {
+                s00 = TVector.Load(ref c0, j0); s01 = TVector.Load(ref c0, j1);
+                s10 = TVector.Load(ref c1, j0); s11 = TVector.Load(ref c1, j1);
+                s20 = TVector.Load(ref c2, j0); s21 = TVector.Load(ref c2, j1);
+                s30 = TVector.Load(ref c3, j0); s31 = TVector.Load(ref c3, j1);
+            }
+
+            ref T bRow = ref b;
+            for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, n))
+            {
+                TVector b0 = TVector.Load(ref bRow, j0), b1 = TVector.Load(ref bRow, j1);
+                TVector a0 = TVector.Create(a[i, p]);
+                s00 = TVector.FusedMultiplyAdd(a0, b0, s00); s01 = TVector.FusedMultiplyAdd(a0, b1, s01);
+                TVector a1 = TVector.Create(a[i + 1, p]);
+                s10 = TVector.FusedMultiplyAdd(a1, b0, s10); s11 = TVector.FusedMultiplyAdd(a1, b1, s11);
+                TVector a2 = TVector.Create(a[i + 2, p]);
+                s20 = TVector.FusedMultiplyAdd(a2, b0, s20); s21 = TVector.FusedMultiplyAdd(a2, b1, s21);
+                TVector a3 = TVector.Create(a[i + 3, p]);
+                s30 = TVector.FusedMultiplyAdd(a3, b0, s30); s31 = TVector.FusedMultiplyAdd(a3, b1, s31);
+            }
+
+            TVector.Store(s00, ref c0, j0); TVector.Store(s01, ref c0, j1);
+            TVector.Store(s10, ref c1, j0); TVector.Store(s11, ref c1, j1);
+            TVector.Store(s20, ref c2, j0); TVector.Store(s21, ref c2, j1);
+            TVector.Store(s30, ref c3, j0); TVector.Store(s31, ref c3, j1);
+        }
+
+        for (; j + w <= n; j += w)
+        {
+            nuint j0 = (nuint)j;
+            TVector s0 = accumulate ? TVector.Load(ref c0, j0) : zero;
+            TVector s1 = accumulate ? TVector.Load(ref c1, j0) : zero;
+            TVector s2 = accumulate ? TVector.Load(ref c2, j0) : zero;
+            TVector s3 = accumulate ? TVector.Load(ref c3, j0) : zero;
+            ref T bRow = ref b;
+            for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, n))
+            {
+                TVector b0 = TVector.Load(ref bRow, j0);
+                s0 = TVector.FusedMultiplyAdd(TVector.Create(a[i, p]), b0, s0);
+                s1 = TVector.FusedMultiplyAdd(TVector.Create(a[i + 1, p]), b0, s1);
+                s2 = TVector.FusedMultiplyAdd(TVector.Create(a[i + 2, p]), b0, s2);
+                s3 = TVector.FusedMultiplyAdd(TVector.Create(a[i + 3, p]), b0, s3);
+            }
+
+            TVector.Store(s0, ref c0, j0);
+            TVector.Store(s1, ref c1, j0);
+            TVector.Store(s2, ref c2, j0);
+            TVector.Store(s3, ref c3, j0);
+        }
+
+        for (int r = 0; r < 4; r++)
+        {
+            AxpyScalarColumns(a, ref b, ref c, i + r, k, n, j, accumulate);
+        }
+    }
+
+    private static void AxpyRow1<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T cRow = ref Unsafe.Add(ref c, (nint)i * n);
+        int j = 0;
+        for (; j + w <= n; j += w)
+        {
+            nuint j0 = (nuint)j;
+            TVector s = accumulate ? TVector.Load(ref cRow, j0) : TVector.Create(T.Zero);
+            ref T bRow = ref b;
+            for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, n))
+            {
+                s = TVector.FusedMultiplyAdd(TVector.Create(a[i, p]), TVector.Load(ref bRow, j0), s);
+            }
+
+            TVector.Store(s, ref cRow, j0);
+        }
+
+        AxpyScalarColumns(a, ref b, ref c, i, k, n, j, accumulate);
+    }
+
+    // Columns past the last whole register: the same FMA chain as a vector lane, one element at a time.
+    private static void AxpyScalarColumns<T>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, int firstColumn, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T cRow = ref Unsafe.Add(ref c, (nint)i * n);
+        for (int j = firstColumn; j < n; j++)
+        {
+            T s = accumulate ? Unsafe.Add(ref cRow, j) : T.Zero;
+            ref T bColumn = ref Unsafe.Add(ref b, j);
+            for (int p = 0; p < k; p++)
+            {
+                s = T.FusedMultiplyAdd(a[i, p], Unsafe.Add(ref bColumn, (nint)p * n), s);
+            }
+
+            Unsafe.Add(ref cRow, j) = s;
+        }
+    }
+
+    /// <summary>C[m, n] (+)= A[m, k] B[n, k]^T, both row-major along k.</summary>
+    public static void DotForm<T, TVector>(ref T a, ref T b, ref T c, int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int i = 0;
+        for (; i + 2 <= m; i += 2)
+        {
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                Dot2x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+            }
+
+            for (; j < n; j++)
+            {
+                Dot1x1<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+                Dot1x1<T, TVector>(ref a, ref b, ref c, i + 1, j, k, n, accumulate);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                Dot1x1<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+            }
+        }
+    }
+
+    private static void Dot2x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T a1 = ref Unsafe.Add(ref a0, k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        ref T b1 = ref Unsafe.Add(ref b0, k);
+        ref T b2 = ref Unsafe.Add(ref b1, k);
+        ref T b3 = ref Unsafe.Add(ref b2, k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector x0 = TVector.Load(ref a0, q), x1 = TVector.Load(ref a1, q);
+            TVector y = TVector.Load(ref b0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y, s00); s10 = TVector.FusedMultiplyAdd(x1, y, s10);
+            y = TVector.Load(ref b1, q);
+            s01 = TVector.FusedMultiplyAdd(x0, y, s01); s11 = TVector.FusedMultiplyAdd(x1, y, s11);
+            y = TVector.Load(ref b2, q);
+            s02 = TVector.FusedMultiplyAdd(x0, y, s02); s12 = TVector.FusedMultiplyAdd(x1, y, s12);
+            y = TVector.Load(ref b3, q);
+            s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13);
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        ref T c1 = ref Unsafe.Add(ref c0, n);
+        c0 = Finish(accumulate, c0, TVector.Sum(s00), ref a0, ref b0, p, k);
+        Unsafe.Add(ref c0, 1) = Finish(accumulate, Unsafe.Add(ref c0, 1), TVector.Sum(s01), ref a0, ref b1, p, k);
+        Unsafe.Add(ref c0, 2) = Finish(accumulate, Unsafe.Add(ref c0, 2), TVector.Sum(s02), ref a0, ref b2, p, k);
+        Unsafe.Add(ref c0, 3) = Finish(accumulate, Unsafe.Add(ref c0, 3), TVector.Sum(s03), ref a0, ref b3, p, k);
+        c1 = Finish(accumulate, c1, TVector.Sum(s10), ref a1, ref b0, p, k);
+        Unsafe.Add(ref c1, 1) = Finish(accumulate, Unsafe.Add(ref c1, 1), TVector.Sum(s11), ref a1, ref b1, p, k);
+        Unsafe.Add(ref c1, 2) = Finish(accumulate, Unsafe.Add(ref c1, 2), TVector.Sum(s12), ref a1, ref b2, p, k);
+        Unsafe.Add(ref c1, 3) = Finish(accumulate, Unsafe.Add(ref c1, 3), TVector.Sum(s13), ref a1, ref b3, p, k);
+    }
+
+    private static void Dot1x1<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T aRow = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T bRow = ref Unsafe.Add(ref b, (nint)j * k);
+        TVector s = TVector.Create(T.Zero);
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            s = TVector.FusedMultiplyAdd(TVector.Load(ref aRow, (nuint)p), TVector.Load(ref bRow, (nuint)p), s);
+        }
+
+        ref T cij = ref Unsafe.Add(ref c, (nint)i * n + j);
+        cij = Finish(accumulate, cij, TVector.Sum(s), ref aRow, ref bRow, p, k);
+    }
+
+    // The lane sum, then the k tail as a scalar FMA chain, then C's old value: the same order for every element.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Finish<T>(bool accumulate, T old, T laneSum, ref T aRow, ref T bRow, int p, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (; p < k; p++)
+        {
+            laneSum = T.FusedMultiplyAdd(Unsafe.Add(ref aRow, p), Unsafe.Add(ref bRow, p), laneSum);
+        }
+
+        return accumulate ? old + laneSum : laneSum;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Backprop.Simd.Kernels;
+
+/// <summary>Which GEMM implementation runs a product.</summary>
+internal enum GemmPath
+{
+    /// <summary>Pick by shape: packed when every dimension is large, direct otherwise.</summary>
+    Auto,
+    /// <summary>Unpacked register-blocked kernels (<see cref="DirectGemm"/>).</summary>
+    Direct,
+    /// <summary>Packed, cache-blocked kernels (<see cref="PackedGemm"/>).</summary>
+    Packed,
+}

@@ -1,0 +1,199 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Simd.Kernels;
+
+/// <summary>
+/// Cache-blocked GEMM in the BLIS/GotoBLAS shape, for operands large enough that packing pays:
+/// C[m, n] (+)= A(i, p) B(p, j) with A and B strided views (so transposes cost nothing).
+/// <list type="bullet">
+/// <item>a KC x NC block of B is packed into NR-wide column panels (stays in L2/L3);</item>
+/// <item>an MC x KC block of A is packed into MR-tall row panels (stays in L2);</item>
+/// <item>a 6 x (2 registers) micro-kernel keeps 12 accumulators in registers and, per step of k,
+/// does 2 loads of B, 6 broadcasts of A and 12 FMAs.</item>
+/// </list>
+/// Each element of C is one FMA chain over each KC block of k, added to C in block order.
+/// </summary>
+internal static class PackedGemm
+{
+    private const int MR = 6;
+    private const int KC = 256;
+    private const int MC = 144;
+    private const int NC = 512;
+
+    /// <summary>Packing space, allocated once per thread on first use.</summary>
+    private static class Buffers<T>
+    {
+        [ThreadStatic] private static T[]? s_a;
+        [ThreadStatic] private static T[]? s_b;
+
+        public static T[] A => s_a ??= new T[MC * KC];
+        public static T[] B => s_b ??= new T[KC * (NC + 2 * Elementwise.MaxLanes)];
+    }
+
+    public static void Multiply<T, TVector>(in Matrix<T> a, in Matrix<T> b, ref T c, int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int nr = 2 * TVector.Count;
+        ref T packedA = ref Buffers<T>.A[0];
+        ref T packedB = ref Buffers<T>.B[0];
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                bool overwrite = pc == 0 && !accumulate;
+                PackB(b, ref packedB, pc, kc, jc, nc, nr);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    PackA(a, ref packedA, ic, mc, pc, kc);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        ref T bPanel = ref Unsafe.Add(ref packedB, (nint)jr * kc);
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            ref T aPanel = ref Unsafe.Add(ref packedA, (nint)ir * kc);
+                            ref T cTile = ref Unsafe.Add(ref c, (nint)(ic + ir) * n + jc + jr);
+                            MicroKernel<T, TVector>(ref aPanel, ref bPanel, kc, ref cTile, n,
+                                Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), overwrite);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // packed[(panel * kc + p) * MR + r] = A(ic + panel * MR + r, pc + p), zero past m.
+    private static void PackA<T>(in Matrix<T> a, ref T packed, int ic, int mc, int pc, int kc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int panel = 0; panel * MR < mc; panel++)
+        {
+            ref T destination = ref Unsafe.Add(ref packed, (nint)panel * MR * kc);
+            int rows = Math.Min(MR, mc - panel * MR);
+            for (int r = 0; r < MR; r++)
+            {
+                if (r < rows)
+                {
+                    int i = ic + panel * MR + r;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Unsafe.Add(ref destination, (nint)p * MR + r) = a[i, pc + p];
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Unsafe.Add(ref destination, (nint)p * MR + r) = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    // packed[(panel * kc + p) * nr + col] = B(pc + p, jc + panel * nr + col), zero past n.
+    private static void PackB<T>(in Matrix<T> b, ref T packed, int pc, int kc, int jc, int nc, int nr)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int panel = 0; panel * nr < nc; panel++)
+        {
+            ref T destination = ref Unsafe.Add(ref packed, (nint)panel * nr * kc);
+            int columns = Math.Min(nr, nc - panel * nr);
+            int j0 = jc + panel * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                ref T row = ref Unsafe.Add(ref destination, (nint)p * nr);
+                int col = 0;
+                for (; col < columns; col++)
+                {
+                    Unsafe.Add(ref row, col) = b[pc + p, j0 + col];
+                }
+
+                for (; col < nr; col++)
+                {
+                    Unsafe.Add(ref row, col) = T.Zero;
+                }
+            }
+        }
+    }
+
+    private static void MicroKernel<T, TVector>(ref T aPanel, ref T bPanel, int kc, ref T c, int ldc, int rows, int columns, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        nuint w = (nuint)TVector.Count;
+        TVector zero = TVector.Create(T.Zero);
+        TVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
+        TVector c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        ref T ap = ref aPanel;
+        ref T bp = ref bPanel;
+        for (int p = 0; p < kc; p++)
+        {
+            TVector b0 = TVector.Load(ref bp, 0), b1 = TVector.Load(ref bp, w);
+            TVector x = TVector.Create(ap);
+            c00 = TVector.FusedMultiplyAdd(x, b0, c00); c01 = TVector.FusedMultiplyAdd(x, b1, c01);
+            x = TVector.Create(Unsafe.Add(ref ap, 1));
+            c10 = TVector.FusedMultiplyAdd(x, b0, c10); c11 = TVector.FusedMultiplyAdd(x, b1, c11);
+            x = TVector.Create(Unsafe.Add(ref ap, 2));
+            c20 = TVector.FusedMultiplyAdd(x, b0, c20); c21 = TVector.FusedMultiplyAdd(x, b1, c21);
+            x = TVector.Create(Unsafe.Add(ref ap, 3));
+            c30 = TVector.FusedMultiplyAdd(x, b0, c30); c31 = TVector.FusedMultiplyAdd(x, b1, c31);
+            x = TVector.Create(Unsafe.Add(ref ap, 4));
+            c40 = TVector.FusedMultiplyAdd(x, b0, c40); c41 = TVector.FusedMultiplyAdd(x, b1, c41);
+            x = TVector.Create(Unsafe.Add(ref ap, 5));
+            c50 = TVector.FusedMultiplyAdd(x, b0, c50); c51 = TVector.FusedMultiplyAdd(x, b1, c51);
+            ap = ref Unsafe.Add(ref ap, MR);
+            bp = ref Unsafe.Add(ref bp, 2 * w);
+        }
+
+        if (rows == MR && columns == 2 * (int)w)
+        {
+            StoreRow(ref c, c00, c01, w, overwrite);
+            StoreRow(ref Unsafe.Add(ref c, ldc), c10, c11, w, overwrite);
+            StoreRow(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, w, overwrite);
+            StoreRow(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, w, overwrite);
+            StoreRow(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, w, overwrite);
+            StoreRow(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, w, overwrite);
+            return;
+        }
+
+        // An edge tile: spill the accumulators and add the part that lies inside C.
+        Span<T> tile = stackalloc T[MR * 2 * Elementwise.MaxLanes];
+        ref T t = ref tile[0];
+        nuint stride = 2 * w;
+        TVector.Store(c00, ref t, 0); TVector.Store(c01, ref t, w);
+        TVector.Store(c10, ref t, stride); TVector.Store(c11, ref t, stride + w);
+        TVector.Store(c20, ref t, 2 * stride); TVector.Store(c21, ref t, 2 * stride + w);
+        TVector.Store(c30, ref t, 3 * stride); TVector.Store(c31, ref t, 3 * stride + w);
+        TVector.Store(c40, ref t, 4 * stride); TVector.Store(c41, ref t, 4 * stride + w);
+        TVector.Store(c50, ref t, 5 * stride); TVector.Store(c51, ref t, 5 * stride + w);
+        for (int r = 0; r < rows; r++)
+        {
+            ref T cRow = ref Unsafe.Add(ref c, (nint)r * ldc);
+            for (int col = 0; col < columns; col++)
+            {
+                T value = Unsafe.Add(ref t, (nint)r * (nint)stride + col);
+                Unsafe.Add(ref cRow, col) = overwrite ? value : Unsafe.Add(ref cRow, col) + value;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T, TVector>(ref T c, TVector s0, TVector s1, nuint w, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        if (!overwrite)
+        {
+            s0 = TVector.Load(ref c, 0) + s0;
+            s1 = TVector.Load(ref c, w) + s1;
+        }
+
+        TVector.Store(s0, ref c, 0);
+        TVector.Store(s1, ref c, w);
+    }
+}
