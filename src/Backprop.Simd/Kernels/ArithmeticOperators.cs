@@ -30,6 +30,15 @@ internal readonly struct AxpyOperator<T>(T alpha) : IBinaryOperator<T>
         where TVector : struct, IVector<TVector, T> => TVector.FusedMultiplyAdd(TVector.Create(alpha), x, y);
 }
 
+/// <summary><c>alpha * x + beta * y</c>, the product beta * y rounded first.</summary>
+internal readonly struct AxpbyOperator<T>(T alpha, T beta) : IBinaryOperator<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVector Invoke<TVector>(TVector x, TVector y)
+        where TVector : struct, IVector<TVector, T> => TVector.FusedMultiplyAdd(TVector.Create(alpha), x, TVector.Create(beta) * y);
+}
+
 /// <summary><c>alpha * x</c></summary>
 internal readonly struct ScaleOperator<T>(T alpha) : IUnaryOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>

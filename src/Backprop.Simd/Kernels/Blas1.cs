@@ -36,6 +36,16 @@ public static class Blas1
         Elementwise.Apply(new AxpyOperator<T>(alpha), x, y, y);
     }
 
+    /// <summary>y = alpha x + beta y: with beta = 1 - eta lambda / n and alpha = -eta / m, one SGD step with weight decay.</summary>
+    /// <exception cref="ArgumentException">The lengths differ, or y is a shifted view of x.</exception>
+    public static void Axpby<T>(ReadOnlySpan<T> x, T alpha, T beta, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Require.SameLength(x, nameof(x), y, nameof(y));
+        Require.NoPartialOverlap(x, nameof(x), y, nameof(y));
+        Elementwise.Apply(new AxpbyOperator<T>(alpha, beta), x, y, y);
+    }
+
     /// <summary>destination = alpha x.</summary>
     /// <exception cref="ArgumentException">The lengths differ, or the spans partly overlap.</exception>
     public static void Scale<T>(ReadOnlySpan<T> x, T alpha, Span<T> destination)

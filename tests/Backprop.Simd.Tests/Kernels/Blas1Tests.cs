@@ -54,6 +54,9 @@ public class Blas1Tests
         T alpha = T.CreateTruncating(0.37);
         var axpy = (T[])y.Clone();
         Blas1.Axpy<T>(x, alpha, axpy);
+        T beta = T.CreateTruncating(0.99);
+        var axpby = (T[])y.Clone();
+        Blas1.Axpby<T>(x, alpha, beta, axpby);
         var scaled = new T[length];
         Blas1.Scale<T>(x, alpha, scaled);
         var added = new T[length];
@@ -63,6 +66,7 @@ public class Blas1Tests
         for (int i = 0; i < length; i++)
         {
             Assert.Equal(T.FusedMultiplyAdd(alpha, x[i], y[i]), axpy[i]);
+            Assert.Equal(T.FusedMultiplyAdd(alpha, x[i], beta * y[i]), axpby[i]);
             Assert.Equal(alpha * x[i], scaled[i]);
             Assert.Equal(x[i] + y[i], added[i]);
             Assert.Equal(x[i] * y[i], product[i]);

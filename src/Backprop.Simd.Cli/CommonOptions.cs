@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using Backprop.Simd.Data;
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning;
+using Backprop.Simd.Model;
+
+namespace Backprop.Simd.Cli;
+
+/// <summary>Options several commands share, and the parsing of their values into the library's types.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Data() => new("--data")
+    {
+        Description = "Folder with the four MNIST-named IDX files (raw or .gz); default: the embedded digits",
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print JSON objects, one per line, instead of tables",
+    };
+
+    public static Option<string> Model(bool required) => new("--model")
+    {
+        Description = "Model file written by 'backprop train'",
+        Required = required,
+    };
+
+    public static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Seed of initialisation and shuffles",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public static DataSplit LoadData(string? folder) => folder is null ? EmbeddedDigits.Load() : MnistFolder.Load(folder);
+
+    public static int[] ParseLayers(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+            {
+                throw new UsageException($"--layers: '{parts[i]}' (item {i + 1} of '{text}') is not a layer size; use positive integers such as 784,30,10.");
+            }
+        }
+
+        if (sizes.Length < 2) throw new UsageException($"--layers: '{text}' needs at least an input and an output size, such as 784,10.");
+        return sizes;
+    }
+
+    public static Activation ParseActivation(string text, string option) => text.ToLowerInvariant() switch
+    {
+        "sigmoid" => Activation.Sigmoid,
+        "tanh" => Activation.Tanh,
+        "relu" => Activation.Relu,
+        "identity" or "linear" => Activation.Identity,
+        "softmax" => Activation.Softmax,
+        _ => throw new UsageException($"{option}: '{text}' is not an activation; use sigmoid, tanh, relu, identity or softmax."),
+    };
+
+    public static CostFunction ParseCost(string text) => text.ToLowerInvariant() switch
+    {
+        "quadratic" => CostFunction.Quadratic,
+        "cross-entropy" or "crossentropy" => CostFunction.CrossEntropy,
+        "log-likelihood" or "loglikelihood" => CostFunction.LogLikelihood,
+        _ => throw new UsageException($"--cost: '{text}' is not a cost; use quadratic, cross-entropy or log-likelihood."),
+    };
+
+    public static Initialization ParseInit(string text) => text.ToLowerInvariant() switch
+    {
+        "scaled" => Initialization.Scaled,
+        "nielsen" => Initialization.Nielsen,
+        "xavier" => Initialization.Xavier,
+        "he" => Initialization.He,
+        _ => throw new UsageException($"--init: '{text}' is not an initialisation; use scaled, nielsen, xavier or he."),
+    };
+
+    public static string Name(CostFunction cost) => cost switch
+    {
+        CostFunction.CrossEntropy => "cross-entropy",
+        CostFunction.LogLikelihood => "log-likelihood",
+        _ => "quadratic",
+    };
+
+    /// <summary>The layout for --layers, --activation and --output-activation, checked against the data.</summary>
+    public static NetworkLayout Layout(int[] sizes, Activation hidden, Activation output)
+    {
+        if (hidden == Activation.Softmax) throw new UsageException("--activation: softmax is allowed on the output layer only; use --output-activation softmax.");
+        Activation[] activations = Enumerable.Repeat(hidden, sizes.Length - 2).Append(output).ToArray();
+        return new NetworkLayout(sizes, activations);
+    }
+
+    public static void RequireFits(NetworkLayout layout, Dataset data, string source)
+    {
+        if (layout.InputSize != data.InputSize)
+        {
+            throw new UsageException($"--layers: the network takes {layout.InputSize} inputs, but {source} has {data.InputSize} values per sample.");
+        }
+
+        if (layout.OutputSize != data.ClassCount)
+        {
+            throw new UsageException($"--layers: the network has {layout.OutputSize} outputs, but {source} has {data.ClassCount} classes.");
+        }
+    }
+}

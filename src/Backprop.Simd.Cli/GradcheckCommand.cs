@@ -1,0 +1,142 @@
+using System.CommandLine;
+using Backprop.Simd.Checking;
+using Backprop.Simd.Data;
+using Backprop.Simd.IO;
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning;
+using Backprop.Simd.Model;
+
+namespace Backprop.Simd.Cli;
+
+/// <summary>
+/// <c>backprop gradcheck</c>: our backpropagation against central differences in double precision,
+/// on a new network (--layers ...) or a saved model, for a few samples. Exit code 0 only when it passes.
+/// </summary>
+internal static class GradcheckCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        Option<string> layers = new("--layers") { Description = "Layer sizes of a new network", DefaultValueFactory = _ => "784,30,10" };
+        Option<string> activation = new("--activation") { Description = "sigmoid | tanh | relu | identity", DefaultValueFactory = _ => "sigmoid" };
+        Option<string?> outputActivation = new("--output-activation") { Description = "Activation of the output layer (default: --activation)" };
+        Option<string?> cost = new("--cost") { Description = "quadratic | cross-entropy | log-likelihood (default: the model's, else quadratic)" };
+        Option<string?> model = new("--model") { Description = "Check at a saved model's parameters instead of a new network" };
+        Option<string?> data = CommonOptions.Data();
+        Option<int> samples = new("--samples") { Description = "Samples in the checked cost C = sum_x C_x", DefaultValueFactory = _ => 3 };
+        Option<int> maxParameters = new("--max-parameters") { Description = "Check a seeded random subset of at most this many parameters", DefaultValueFactory = _ => 30_000 };
+        Option<double> epsilon = new("--epsilon") { Description = "Central-difference step e", DefaultValueFactory = _ => new GradientCheckOptions().Epsilon };
+        Option<ulong> seed = CommonOptions.Seed();
+        Option<bool> json = CommonOptions.Json();
+        var command = new Command("gradcheck", "Check backpropagation against finite differences in double precision")
+        {
+            layers, activation, outputActivation, cost, model, data, samples, maxParameters, epsilon, seed, json,
+        };
+        command.SetAction(result =>
+        {
+            ulong seedValue = result.GetValue(seed);
+            Network<double> network;
+            CostFunction costFunction;
+            if (result.GetValue(model) is string path)
+            {
+                SavedModel saved = ModelFile.Load(path);
+                network = saved.Network.Convert<double>();
+                costFunction = result.GetValue(cost) is string c ? CommonOptions.ParseCost(c) : saved.Cost;
+            }
+            else
+            {
+                Activation hidden = CommonOptions.ParseActivation(result.GetValue(activation)!, "--activation");
+                Activation last = result.GetValue(outputActivation) is string o ? CommonOptions.ParseActivation(o, "--output-activation") : hidden;
+                NetworkLayout layout = CommonOptions.Layout(CommonOptions.ParseLayers(result.GetValue(layers)!), hidden, last);
+                network = Network<double>.Create(layout, Initialization.Scaled, seedValue);
+                costFunction = CommonOptions.ParseCost(result.GetValue(cost) ?? "quadratic");
+            }
+
+            try
+            {
+                Costs.RequireCompatible(costFunction, network.Layout.OutputActivation);
+            }
+            catch (ArgumentException mismatch)
+            {
+                throw new UsageException("--cost: " + mismatch.Message.Split(" (Parameter")[0]);
+            }
+
+            int count = result.GetValue(samples);
+            if (count < 1) throw new UsageException($"--samples: {count} is not a sample count; use 1 or more.");
+            int max = result.GetValue(maxParameters);
+            if (max < 1) throw new UsageException($"--max-parameters: {max} must be 1 or more.");
+            double e = result.GetValue(epsilon);
+            if (!(e > 0)) throw new UsageException($"--epsilon: {e} must be positive.");
+
+            (double[] inputs, double[] targets, string source) = Samples(network.Layout, count, seedValue, result.GetValue(data));
+            var options = new GradientCheckOptions { Epsilon = e, MaxParameters = max, Seed = seedValue };
+            GradientCheckReport report = GradientChecker.Check(network, inputs, targets, count, costFunction, options);
+            if (result.GetValue(json))
+            {
+                JsonLine.Write(stdout, new
+                {
+                    passed = report.Passed,
+                    max_relative_error = report.MaxRelativeError,
+                    max_absolute_error = report.MaxAbsoluteError,
+                    parameters_checked = report.ParametersChecked,
+                    parameters = network.Layout.ParameterCount,
+                    samples = count,
+                    source,
+                    epsilon = options.Epsilon,
+                    relative_tolerance = options.RelativeTolerance,
+                    absolute_tolerance = options.AbsoluteTolerance,
+                    layers = report.Layers.Select(l => new
+                    {
+                        layer = l.Layer + 1,
+                        parameters_checked = l.ParametersChecked,
+                        max_relative_error = l.MaxRelativeError,
+                        max_absolute_error = l.MaxAbsoluteError,
+                        worst_parameter = l.WorstParameter,
+                        passed = l.Passed,
+                    }),
+                    failure = report.Failure,
+                });
+            }
+            else
+            {
+                stdout.WriteLine($"Gradient check of {network.Layout} ({CommonOptions.Name(costFunction)} cost) on {count} sample(s) from {source}, e = {options.Epsilon:G}:");
+                foreach (LayerGradientCheck l in report.Layers)
+                {
+                    stdout.WriteLine($"  layer {l.Layer + 1}: {l.ParametersChecked,6} parameters, max relative error {l.MaxRelativeError:E2}, max absolute error {l.MaxAbsoluteError:E2}, worst {l.WorstParameter} {(l.Passed ? "ok" : "FAILED")}");
+                }
+
+                stdout.WriteLine(report.Passed
+                    ? $"passed: every checked parameter within relative {options.RelativeTolerance:G} (absolute {options.AbsoluteTolerance:G} below {options.TinyGradient:G})"
+                    : $"FAILED: {report.Failure}");
+            }
+
+            return report.Passed ? BackpropCli.Success : BackpropCli.Failure;
+        });
+        return command;
+    }
+
+    // Real digits when the network takes 784 inputs and 10 outputs, otherwise seeded uniform inputs and one-hot targets.
+    private static (double[] Inputs, double[] Targets, string Source) Samples(NetworkLayout layout, int count, ulong seed, string? folder)
+    {
+        int n0 = layout.InputSize, nL = layout.OutputSize;
+        var inputs = new double[count * n0];
+        var targets = new double[count * nL];
+        if (folder is not null || (n0 == 784 && nL == 10))
+        {
+            Dataset train = CommonOptions.LoadData(folder).Train;
+            CommonOptions.RequireFits(layout, train, folder ?? EmbeddedDigits.Name);
+            if (count > train.Count) throw new UsageException($"--samples: the data has only {train.Count} samples.");
+            for (int x = 0; x < count; x++)
+            {
+                for (int j = 0; j < n0; j++) inputs[x * n0 + j] = train.Input(x)[j];
+                targets[x * nL + train.Label(x)] = 1;
+            }
+
+            return (inputs, targets, folder ?? EmbeddedDigits.Name);
+        }
+
+        var random = new SeededRandom(seed + 1);
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = random.NextDouble();
+        for (int x = 0; x < count; x++) targets[x * nL + random.NextInt(nL)] = 1;
+        return (inputs, targets, "seeded random inputs");
+    }
+}

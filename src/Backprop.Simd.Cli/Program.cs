@@ -1,0 +1,3 @@
+using Backprop.Simd.Cli;
+
+return BackpropCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,26 @@
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning;
+using Backprop.Simd.Model;
+
+namespace Backprop.Simd.Tests.Learning;
+
+/// <summary>Tests that count every thread's allocations run alone, so other tests' allocations do not count.</summary>
+[CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
+public sealed class AllocationCollection;
+
+[Collection(nameof(AllocationCollection))]
+public class TrainingAllocationTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_epoch_allocates_nothing_after_the_first(int threads)
+    {
+        var network = Network<float>.Create(NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid), Initialization.Scaled, 1);
+        using var trainer = new Trainer(network, TrainerTests.Small(500), new TrainingOptions { Threads = threads, Momentum = 0.9, Eta = 0.1 });
+        trainer.TrainEpoch(1);
+        long before = GC.GetTotalAllocatedBytes(precise: true); // every thread: the workers too
+        trainer.TrainEpoch(2);
+        Assert.Equal(0, GC.GetTotalAllocatedBytes(precise: true) - before);
+    }
+}
