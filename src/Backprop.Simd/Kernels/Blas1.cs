@@ -108,7 +108,7 @@ public static class Blas1
         Require.NoPartialOverlap(y, nameof(y), destination, nameof(destination));
     }
 
-    // Four independent accumulators hide the FMA latency; the tail is a zero-padded register.
+    // Four independent accumulators hide the FMA latency; the tail is one masked register, or scalar FMAs below one register.
     private static T Dot<T, TVector>(ref T x, ref T y, nuint n)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct, IVector<TVector, T>
@@ -130,16 +130,23 @@ public static class Blas1
             s0 = TVector.FusedMultiplyAdd(TVector.Load(ref x, i), TVector.Load(ref y, i), s0);
         }
 
+        T tail = T.Zero;
         if (i < n)
         {
-            Span<T> laneX = stackalloc T[Elementwise.MaxLanes];
-            Span<T> laneY = stackalloc T[Elementwise.MaxLanes];
-            TVector tx = TVector.Load(ref Elementwise.LoadPadded(ref Unsafe.Add(ref x, i), n - i, laneX, T.Zero), 0);
-            TVector ty = TVector.Load(ref Elementwise.LoadPadded(ref Unsafe.Add(ref y, i), n - i, laneY, T.Zero), 0);
-            s1 = TVector.FusedMultiplyAdd(tx, ty, s1);
+            if (n >= w)
+            {
+                // The register ending at the last element, with the lanes already counted masked off.
+                TVector mask = Elementwise.TailMask<T, TVector>((int)(n - i));
+                TVector tx = TVector.ConditionalSelect(mask, TVector.Load(ref x, n - w), zero);
+                s1 = TVector.FusedMultiplyAdd(tx, TVector.Load(ref y, n - w), s1);
+            }
+            else
+            {
+                for (; i < n; i++) tail = T.FusedMultiplyAdd(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i), tail);
+            }
         }
 
-        return TVector.Sum((s0 + s1) + (s2 + s3));
+        return TVector.Sum((s0 + s1) + (s2 + s3)) + tail;
     }
 
     private static T Sum<T, TVector>(ref T x, nuint n)
@@ -160,13 +167,10 @@ public static class Blas1
             s0 += TVector.Load(ref x, i);
         }
 
-        if (i < n)
-        {
-            Span<T> lane = stackalloc T[Elementwise.MaxLanes];
-            s1 += TVector.Load(ref Elementwise.LoadPadded(ref Unsafe.Add(ref x, i), n - i, lane, T.Zero), 0);
-        }
+        T tail = T.Zero;
+        for (; i < n; i++) tail += Unsafe.Add(ref x, i);
 
-        return TVector.Sum(s0 + s1);
+        return TVector.Sum(s0 + s1) + tail;
     }
 
     private static T Max<T, TVector>(ref T x, nuint n)
@@ -184,8 +188,9 @@ public static class Blas1
 
         if (i < n)
         {
-            Span<T> lane = stackalloc T[Elementwise.MaxLanes];
-            best = TVector.Max(best, TVector.Load(ref Elementwise.LoadPadded(ref Unsafe.Add(ref x, i), n - i, lane, x), 0));
+            // Max is idempotent: the register ending at the last element may overlap the previous one.
+            best = n >= w ? TVector.Max(best, TVector.Load(ref x, n - w)) : best;
+            for (; n < w && i < n; i++) best = TVector.Max(best, TVector.Create(Unsafe.Add(ref x, i)));
         }
 
         return TVector.MaxAcross(best);

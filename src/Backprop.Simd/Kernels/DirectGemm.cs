@@ -13,8 +13,9 @@ namespace Backprop.Simd.Kernels;
 /// k; a 2 x 4 block of dot products shares its loads.</item>
 /// </list>
 /// Every element of C is computed by the same sequence of roundings whatever block it falls in
-/// (axpy: one FMA chain over p; dot: one register chain, then its lane sum, then a scalar chain
-/// over the k tail), so a sample's result never depends on its row in the batch.
+/// (axpy: one FMA chain over p; dot: one register chain including a masked register for the k
+/// tail, then its lane sum, then a scalar chain where k is shorter than a register), so a
+/// sample's result never depends on its row in the batch.
 /// </summary>
 internal static class DirectGemm
 {
@@ -206,6 +207,24 @@ internal static class DirectGemm
             s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13);
         }
 
+        if (p < k && k >= w)
+        {
+            // The register ending at k, its already-counted lanes zeroed in A.
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector x0 = TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero);
+            TVector x1 = TVector.ConditionalSelect(mask, TVector.Load(ref a1, q), zero);
+            TVector y = TVector.Load(ref b0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y, s00); s10 = TVector.FusedMultiplyAdd(x1, y, s10);
+            y = TVector.Load(ref b1, q);
+            s01 = TVector.FusedMultiplyAdd(x0, y, s01); s11 = TVector.FusedMultiplyAdd(x1, y, s11);
+            y = TVector.Load(ref b2, q);
+            s02 = TVector.FusedMultiplyAdd(x0, y, s02); s12 = TVector.FusedMultiplyAdd(x1, y, s12);
+            y = TVector.Load(ref b3, q);
+            s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13);
+            p = k;
+        }
+
         ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
         ref T c1 = ref Unsafe.Add(ref c0, n);
         c0 = Finish(accumulate, c0, TVector.Sum(s00), ref a0, ref b0, p, k);
@@ -232,11 +251,20 @@ internal static class DirectGemm
             s = TVector.FusedMultiplyAdd(TVector.Load(ref aRow, (nuint)p), TVector.Load(ref bRow, (nuint)p), s);
         }
 
+        if (p < k && k >= w)
+        {
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            s = TVector.FusedMultiplyAdd(TVector.ConditionalSelect(mask, TVector.Load(ref aRow, q), TVector.Create(T.Zero)), TVector.Load(ref bRow, q), s);
+            p = k;
+        }
+
         ref T cij = ref Unsafe.Add(ref c, (nint)i * n + j);
         cij = Finish(accumulate, cij, TVector.Sum(s), ref aRow, ref bRow, p, k);
     }
 
-    // The lane sum, then the k tail as a scalar FMA chain, then C's old value: the same order for every element.
+    // The lane sum, then any k tail left (k shorter than a register) as a scalar FMA chain, then C's old value:
+    // the same order for every element.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Finish<T>(bool accumulate, T old, T laneSum, ref T aRow, ref T bRow, int p, int k)
         where T : unmanaged, IFloatingPointIeee754<T>

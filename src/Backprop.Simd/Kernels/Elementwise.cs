@@ -5,9 +5,13 @@ using System.Runtime.InteropServices;
 namespace Backprop.Simd.Kernels;
 
 /// <summary>
-/// The one loop behind every element-wise kernel: picks the widest accelerated register, runs
-/// whole registers, and runs the tail through the same operator on a register-sized copy padded
-/// with zeros, so an element's result never depends on the span's length or its position in it.
+/// The one loop behind every element-wise kernel. It takes the widest accelerated register that
+/// the span fills at least once, runs whole registers, and finishes with one more register that
+/// ends at the last element (overlapping the previous one). That last register is loaded before
+/// anything is stored, so in-place work sees the original values and the overlapped elements are
+/// written again with the same bits. Spans shorter than a 128-bit register are padded into one.
+/// Every element thus goes through the same vector math whatever the span's length or its
+/// position in it.
 /// </summary>
 /// <remarks>Callers validate lengths; these methods trust them.</remarks>
 internal static class Elementwise
@@ -22,9 +26,11 @@ internal static class Elementwise
         ref T source = ref MemoryMarshal.GetReference(x);
         ref T target = ref MemoryMarshal.GetReference(destination);
         nuint length = (nuint)x.Length;
-        if (Simd512<T>.IsHardwareAccelerated) Apply<T, TOperator, Simd512<T>>(op, ref source, ref target, length);
-        else if (Simd256<T>.IsHardwareAccelerated) Apply<T, TOperator, Simd256<T>>(op, ref source, ref target, length);
-        else if (Simd128<T>.IsHardwareAccelerated) Apply<T, TOperator, Simd128<T>>(op, ref source, ref target, length);
+        if (length == 0) return;
+        if (Fits<T, Simd512<T>>(length)) Apply<T, TOperator, Simd512<T>>(op, ref source, ref target, length);
+        else if (Fits<T, Simd256<T>>(length)) Apply<T, TOperator, Simd256<T>>(op, ref source, ref target, length);
+        else if (Fits<T, Simd128<T>>(length)) Apply<T, TOperator, Simd128<T>>(op, ref source, ref target, length);
+        else if (Simd128<T>.IsHardwareAccelerated) ApplyPadded<T, TOperator, Simd128<T>>(op, ref source, ref target, length);
         else Apply<T, TOperator, SimdScalar<T>>(op, ref source, ref target, length);
     }
 
@@ -36,18 +42,28 @@ internal static class Elementwise
         ref T second = ref MemoryMarshal.GetReference(y);
         ref T target = ref MemoryMarshal.GetReference(destination);
         nuint length = (nuint)x.Length;
-        if (Simd512<T>.IsHardwareAccelerated) Apply<T, TOperator, Simd512<T>>(op, ref first, ref second, ref target, length);
-        else if (Simd256<T>.IsHardwareAccelerated) Apply<T, TOperator, Simd256<T>>(op, ref first, ref second, ref target, length);
-        else if (Simd128<T>.IsHardwareAccelerated) Apply<T, TOperator, Simd128<T>>(op, ref first, ref second, ref target, length);
+        if (length == 0) return;
+        if (Fits<T, Simd512<T>>(length)) Apply<T, TOperator, Simd512<T>>(op, ref first, ref second, ref target, length);
+        else if (Fits<T, Simd256<T>>(length)) Apply<T, TOperator, Simd256<T>>(op, ref first, ref second, ref target, length);
+        else if (Fits<T, Simd128<T>>(length)) Apply<T, TOperator, Simd128<T>>(op, ref first, ref second, ref target, length);
+        else if (Simd128<T>.IsHardwareAccelerated) ApplyPadded<T, TOperator, Simd128<T>>(op, ref first, ref second, ref target, length);
         else Apply<T, TOperator, SimdScalar<T>>(op, ref first, ref second, ref target, length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Fits<T, TVector>(nuint length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T> =>
+        TVector.IsHardwareAccelerated && length >= (nuint)TVector.Count;
+
+    // length >= one register.
     private static void Apply<T, TOperator, TVector>(TOperator op, ref T x, ref T destination, nuint length)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<T>
         where TVector : struct, IVector<TVector, T>
     {
         nuint width = (nuint)TVector.Count;
+        TVector last = TVector.Load(ref x, length - width);
         nuint i = 0;
         for (; i + width <= length; i += width)
         {
@@ -56,10 +72,7 @@ internal static class Elementwise
 
         if (i < length)
         {
-            Span<T> lane = stackalloc T[MaxLanes];
-            ref T padded = ref LoadPadded(ref Unsafe.Add(ref x, i), length - i, lane, T.Zero);
-            TVector.Store(op.Invoke(TVector.Load(ref padded, 0)), ref padded, 0);
-            StorePart(lane, length - i, ref Unsafe.Add(ref destination, i));
+            TVector.Store(op.Invoke(last), ref destination, length - width);
         }
     }
 
@@ -69,6 +82,8 @@ internal static class Elementwise
         where TVector : struct, IVector<TVector, T>
     {
         nuint width = (nuint)TVector.Count;
+        TVector lastX = TVector.Load(ref x, length - width);
+        TVector lastY = TVector.Load(ref y, length - width);
         nuint i = 0;
         for (; i + width <= length; i += width)
         {
@@ -77,13 +92,33 @@ internal static class Elementwise
 
         if (i < length)
         {
-            Span<T> laneX = stackalloc T[MaxLanes];
-            Span<T> laneY = stackalloc T[MaxLanes];
-            ref T paddedX = ref LoadPadded(ref Unsafe.Add(ref x, i), length - i, laneX, T.Zero);
-            ref T paddedY = ref LoadPadded(ref Unsafe.Add(ref y, i), length - i, laneY, T.Zero);
-            TVector.Store(op.Invoke(TVector.Load(ref paddedX, 0), TVector.Load(ref paddedY, 0)), ref paddedX, 0);
-            StorePart(laneX, length - i, ref Unsafe.Add(ref destination, i));
+            TVector.Store(op.Invoke(lastX, lastY), ref destination, length - width);
         }
+    }
+
+    // 0 < length < one register: through a zero-padded copy.
+    private static void ApplyPadded<T, TOperator, TVector>(TOperator op, ref T x, ref T destination, nuint length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        Span<T> lane = stackalloc T[MaxLanes];
+        ref T padded = ref LoadPadded(ref x, length, lane, T.Zero);
+        TVector.Store(op.Invoke(TVector.Load(ref padded, 0)), ref padded, 0);
+        StorePart(lane, length, ref destination);
+    }
+
+    private static void ApplyPadded<T, TOperator, TVector>(TOperator op, ref T x, ref T y, ref T destination, nuint length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        Span<T> laneX = stackalloc T[MaxLanes];
+        Span<T> laneY = stackalloc T[MaxLanes];
+        ref T paddedX = ref LoadPadded(ref x, length, laneX, T.Zero);
+        ref T paddedY = ref LoadPadded(ref y, length, laneY, T.Zero);
+        TVector.Store(op.Invoke(TVector.Load(ref paddedX, 0), TVector.Load(ref paddedY, 0)), ref paddedX, 0);
+        StorePart(laneX, length, ref destination);
     }
 
     /// <summary>Copies <paramref name="count"/> elements into <paramref name="lane"/>, fills the rest with <paramref name="pad"/>.</summary>
@@ -100,4 +135,14 @@ internal static class Elementwise
     private static void StorePart<T>(Span<T> lane, nuint count, ref T destination)
         where T : unmanaged =>
         lane[..(int)count].CopyTo(MemoryMarshal.CreateSpan(ref destination, (int)count));
+
+    /// <summary>
+    /// For the register that ends at element <c>n</c> of a row whose first <c>n - remaining</c>
+    /// elements were already covered: true in the lanes not yet covered (the last <paramref name="remaining"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVector TailMask<T, TVector>(int remaining)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T> =>
+        TVector.GreaterThanOrEqual(TVector.Indices, TVector.Create(T.CreateTruncating(TVector.Count - remaining)));
 }

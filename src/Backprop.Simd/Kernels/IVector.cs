@@ -22,6 +22,9 @@ internal interface IVector<TSelf, T>
     static abstract bool IsHardwareAccelerated { get; }
 
     static abstract TSelf Create(T value);
+
+    /// <summary>The lane numbers 0, 1, 2, ... as <typeparamref name="T"/>.</summary>
+    static abstract TSelf Indices { get; }
     static abstract TSelf Load(ref T source, nuint offset);
     static abstract void Store(TSelf value, ref T destination, nuint offset);
 

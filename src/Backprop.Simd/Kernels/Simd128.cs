@@ -19,6 +19,12 @@ internal readonly struct Simd128<T> : IVector<Simd128<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd128<T> Create(T value) => new(Vector128.Create(value));
 
+    public static Simd128<T> Indices
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector128<T>.Indices);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd128<T> Load(ref T source, nuint offset) => new(Vector128.LoadUnsafe(ref source, offset));
 

@@ -19,6 +19,12 @@ internal readonly struct Simd256<T> : IVector<Simd256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Create(T value) => new(Vector256.Create(value));
 
+    public static Simd256<T> Indices
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector256<T>.Indices);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Load(ref T source, nuint offset) => new(Vector256.LoadUnsafe(ref source, offset));
 

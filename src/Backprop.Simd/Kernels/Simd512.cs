@@ -19,6 +19,12 @@ internal readonly struct Simd512<T> : IVector<Simd512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Create(T value) => new(Vector512.Create(value));
 
+    public static Simd512<T> Indices
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector512<T>.Indices);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Load(ref T source, nuint offset) => new(Vector512.LoadUnsafe(ref source, offset));
 

@@ -24,6 +24,8 @@ internal readonly struct SimdScalar<T> : IVector<SimdScalar<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdScalar<T> Create(T value) => new(value);
 
+    public static SimdScalar<T> Indices => new(T.Zero);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdScalar<T> Load(ref T source, nuint offset) => new(Unsafe.Add(ref source, offset));
 

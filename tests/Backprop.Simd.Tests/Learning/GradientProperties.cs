@@ -15,7 +15,8 @@ namespace Backprop.Simd.Tests.Learning;
 /// <item>backprop matches central differences in double: relative error at most 1e-6 for gradients
 /// of at least 1e-2, absolute error at most 1e-8 below that (the defaults of GradientCheckOptions);
 /// cases with a ReLU pre-activation within 1e-3 of its kink are discarded, since a finite difference
-/// across the kink measures neither side's derivative;</item>
+/// across the kink measures neither side's derivative, and so are cross-entropy cases with an output
+/// within 1e-3 of 1, where ln(1 - a) is too noisy for a finite difference;</item>
 /// <item>the float path matches the double path: max |g_float - g_double| at most 1e-4 max |g_double| + 1e-6;</item>
 /// <item>the per-sample (lecture) form and the matrix form agree to 1e-12 (double) relative to max |g|;</item>
 /// <item>the simplified output deltas equal the general chain rule.</item>
@@ -31,13 +32,27 @@ public class GradientProperties
         Network<double> network = c.Network();
         double[] inputs = c.Inputs(), targets = c.Targets();
         bool awayFromKinks = ReferenceForward.SmallestReluPreActivation(network, inputs, c.Samples) > 1e-3;
+        bool wellConditioned = c.Cost != CostFunction.CrossEntropy || !Saturated(network, inputs, c.Samples);
         return new Action(() =>
         {
             var options = new GradientCheckOptions { MaxParameters = 80, Seed = (ulong)c.Seed };
             GradientCheckReport report = GradientChecker.Check(network, inputs, targets, c.Samples, c.Cost, options);
             Assert.True(report.Passed, $"{c}: {report.Failure}");
             Assert.Equal(Math.Min(80, network.Layout.ParameterCount), report.ParametersChecked);
-        }).When(awayFromKinks);
+        }).When(awayFromKinks && wellConditioned);
+    }
+
+    // Cross-entropy's ln(1 - a) has only the relative accuracy of 1 - a, whose rounding error is up to
+    // 1.1e-16 absolute: divided by 2e = 2e-5 that is below atol = 1e-8 only while 1 - a > 5.5e-4.
+    private static bool Saturated(Network<double> network, double[] inputs, int samples)
+    {
+        ReadOnlySpan<double> outputs = new BatchBackprop<double>(network.Layout, samples).Forward(network, inputs, samples);
+        foreach (double a in outputs)
+        {
+            if (1 - a < 1e-3) return true;
+        }
+
+        return false;
     }
 
     [Property(MaxTest = Cases, Arbitrary = [typeof(NetworkArbitraries)])]
