@@ -89,6 +89,9 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// <summary>The network being trained.</summary>
     public Network<float> Network { get; }
 
+    /// <summary>Bytes allocated by the calling thread and the trainer's worker threads (call on the training thread).</summary>
+    internal long AllocatedBytes => GC.GetAllocatedBytesForCurrentThread() + _pool.WorkerAllocatedBytes;
+
     /// <summary>Worker threads in use (the requested count, at most the batch size).</summary>
     public int Threads => _workspaces.Length;
 

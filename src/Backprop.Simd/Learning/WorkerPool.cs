@@ -15,6 +15,7 @@ internal sealed class WorkerPool : IDisposable
 
     private readonly IParallelJob _job;
     private readonly Thread[] _threads;
+    private readonly long[] _allocated; // bytes each worker thread had allocated after its last job
     private readonly object _gate = new();
     private Counters _counters;
     private int _phase;
@@ -36,6 +37,7 @@ internal sealed class WorkerPool : IDisposable
         _job = job;
         WorkerCount = workers;
         _threads = new Thread[workers - 1];
+        _allocated = new long[workers];
         for (int i = 0; i < _threads.Length; i++)
         {
             _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"backprop-worker-{i + 1}" };
@@ -44,6 +46,17 @@ internal sealed class WorkerPool : IDisposable
     }
 
     public int WorkerCount { get; }
+
+    /// <summary>Bytes allocated so far by the pool's own threads (worker 0, the caller, not included).</summary>
+    internal long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 1; i < _allocated.Length; i++) sum += Volatile.Read(ref _allocated[i]);
+            return sum;
+        }
+    }
 
     /// <summary>Runs <paramref name="phase"/> on every worker and waits for all of them.</summary>
     public void Run(int phase)
@@ -124,6 +137,7 @@ internal sealed class WorkerPool : IDisposable
                 Interlocked.CompareExchange(ref _failure, e, null);
             }
 
+            Volatile.Write(ref _allocated[worker], GC.GetAllocatedBytesForCurrentThread());
             Interlocked.Decrement(ref _counters.Pending);
         }
     }
