@@ -172,11 +172,60 @@ internal static class DirectGemm
 
         for (; i < m; i++)
         {
-            for (int j = 0; j < n; j++)
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                Dot1x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+            }
+
+            for (; j < n; j++)
             {
                 Dot1x1<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
             }
         }
+    }
+
+    // One row of A against four rows of B: the single-sample forward (Gemv), four independent chains.
+    private static void Dot1x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        ref T b1 = ref Unsafe.Add(ref b0, k);
+        ref T b2 = ref Unsafe.Add(ref b1, k);
+        ref T b3 = ref Unsafe.Add(ref b2, k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector x = TVector.Load(ref a0, q);
+            s0 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b0, q), s0);
+            s1 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b1, q), s1);
+            s2 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b2, q), s2);
+            s3 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b3, q), s3);
+        }
+
+        if (p < k && k >= w)
+        {
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector x = TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero);
+            s0 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b0, q), s0);
+            s1 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b1, q), s1);
+            s2 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b2, q), s2);
+            s3 = TVector.FusedMultiplyAdd(x, TVector.Load(ref b3, q), s3);
+            p = k;
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        c0 = Finish(accumulate, c0, TVector.Sum(s0), ref a0, ref b0, p, k);
+        Unsafe.Add(ref c0, 1) = Finish(accumulate, Unsafe.Add(ref c0, 1), TVector.Sum(s1), ref a0, ref b1, p, k);
+        Unsafe.Add(ref c0, 2) = Finish(accumulate, Unsafe.Add(ref c0, 2), TVector.Sum(s2), ref a0, ref b2, p, k);
+        Unsafe.Add(ref c0, 3) = Finish(accumulate, Unsafe.Add(ref c0, 3), TVector.Sum(s3), ref a0, ref b3, p, k);
     }
 
     private static void Dot2x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Backprop.Simd.IO;
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Model;
+
+namespace Backprop.Simd.Inference;
+
+/// <summary>
+/// Runs a trained network for a service: <c>a^l = f(W^l a^(l-1) + b^l)</c> layer by layer, the
+/// same kernels and the same bits as the trainer's per-sample forward pass
+/// (<see cref="Learning.SampleBackprop{T}.Forward"/>). Safe from any number of threads at once
+/// with no lock: the parameters are a private copy that nothing writes, and the activations live
+/// on the calling thread's stack (or, for very wide layers, in arrays rented from the shared pool).
+/// After the first call on a thread, a prediction allocates nothing.
+/// </summary>
+public sealed class Predictor
+{
+    /// <summary>Widest hidden layer whose activations go on the stack (2 buffers of this many floats).</summary>
+    private const int StackFloats = 4096;
+
+    private readonly Network<float> _network;
+    private readonly int _hiddenWidth;
+
+    /// <summary>A predictor for a copy of <paramref name="network"/> (later changes to it are not seen).</summary>
+    public Predictor(Network<float> network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        _network = network.Clone();
+        NetworkLayout layout = network.Layout;
+        for (int i = 0; i + 1 < layout.LayerCount; i++) _hiddenWidth = Math.Max(_hiddenWidth, layout.OutputsOf(i));
+    }
+
+    /// <summary>Loads a model file written by <c>backprop train</c> or <see cref="ModelFile.Save"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file and the offset.</exception>
+    public static Predictor Load(string path) => new(ModelFile.Load(path).Network);
+
+    /// <summary>The network's shape.</summary>
+    public NetworkLayout Layout => _network.Layout;
+
+    /// <summary>Values per input, n0.</summary>
+    public int InputSize => _network.Layout.InputSize;
+
+    /// <summary>Values per output, nL.</summary>
+    public int OutputSize => _network.Layout.OutputSize;
+
+    /// <summary>output = a^L for one input.</summary>
+    /// <exception cref="ArgumentException">input is not n0 long or output not nL long.</exception>
+    [SkipLocalsInit]
+    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        Require.Length(input, nameof(input), "[n0]", InputSize);
+        Require.Length(output, nameof(output), "[nL]", OutputSize);
+        float[]? rented = null;
+        Span<float> scratch = _hiddenWidth <= StackFloats
+            ? stackalloc float[2 * StackFloats].Slice(0, 2 * _hiddenWidth)
+            : (rented = ArrayPool<float>.Shared.Rent(2 * _hiddenWidth)).AsSpan(0, 2 * _hiddenWidth);
+        try
+        {
+            Forward(input, output, scratch);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The index of the largest output for one input (the predicted class).</summary>
+    [SkipLocalsInit]
+    public int Classify(ReadOnlySpan<float> input)
+    {
+        Span<float> output = OutputSize <= StackFloats ? stackalloc float[OutputSize] : new float[OutputSize];
+        Predict(input, output);
+        return Activations.Argmax<float>(output);
+    }
+
+    /// <summary>outputs [count, nL] for inputs [count, n0]; each row gets the same bits as <see cref="Predict"/>.</summary>
+    /// <exception cref="ArgumentException">A span's length does not match count and the network's sizes.</exception>
+    public void PredictBatch(ReadOnlySpan<float> inputs, int count, Span<float> outputs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Require.Length(inputs, nameof(inputs), "[count, n0]", count, InputSize);
+        Require.Length(outputs, nameof(outputs), "[count, nL]", count, OutputSize);
+        for (int x = 0; x < count; x++)
+        {
+            Predict(inputs.Slice(x * InputSize, InputSize), outputs.Slice(x * OutputSize, OutputSize));
+        }
+    }
+
+    // Ping-pong between the two halves of the scratch; the last layer writes straight into output.
+    private void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
+    {
+        NetworkLayout layout = _network.Layout;
+        ReadOnlySpan<float> previous = input;
+        for (int i = 0; i < layout.LayerCount; i++)
+        {
+            int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
+            Span<float> z = i == layout.LayerCount - 1 ? output : scratch.Slice((i & 1) * _hiddenWidth, fanOut);
+            Blas2.Gemv<float>(_network.Weights(i), previous, _network.Biases(i), fanOut, fanIn, z); // z = W a + b
+            Activations.Forward<float>(layout.Activations[i], z, z);                               // a = f(z)
+            previous = z;
+        }
+    }
+}
