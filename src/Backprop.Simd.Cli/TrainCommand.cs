@@ -25,7 +25,7 @@ internal static class TrainCommand
         Option<double> lambda = new("--lambda") { Description = "L2 weight decay (network2.py's lambda)", DefaultValueFactory = _ => 0.0 };
         Option<double> momentum = new("--momentum") { Description = "Momentum coefficient in [0, 1)", DefaultValueFactory = _ => 0.0 };
         Option<ulong> seed = CommonOptions.Seed();
-        Option<int> threads = new("--threads") { Description = "Worker threads over each mini-batch", DefaultValueFactory = _ => 1 };
+        Option<int> threads = new("--threads") { Description = "Most worker threads over each mini-batch (each gets at least 32 samples)", DefaultValueFactory = _ => 1 };
         Option<string> init = new("--init") { Description = "scaled (N(0,1/n_in)) | nielsen (N(0,1)) | xavier | he", DefaultValueFactory = _ => "scaled" };
         Option<int?> earlyStopping = new("--early-stopping") { Description = "Stop after N epochs without a better test accuracy" };
         Option<string> output = new("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.bpsimd" };
@@ -139,6 +139,7 @@ internal static class TrainCommand
                     seconds_per_epoch = median,
                     samples_per_second = split.Train.Count / median,
                     threads = trainer.Threads,
+                    threads_requested = options.Threads,
                     seed = options.Seed,
                     model = Path.GetFullPath(modelPath),
                     layers = layout.Sizes.ToArray(),

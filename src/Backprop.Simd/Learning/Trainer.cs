@@ -64,7 +64,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         Network = network;
         _train = train;
         _options = options;
-        int threads = Math.Min(options.Threads, options.BatchSize);
+        int threads = WorkersFor(options.Threads, options.BatchSize);
         int slice = (options.BatchSize + threads - 1) / threads;
         _workspaces = new BatchBackprop<float>[threads];
         _gradients = new float[threads][];
@@ -92,7 +92,20 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// <summary>Bytes allocated by the calling thread and the trainer's worker threads (call on the training thread).</summary>
     internal long AllocatedBytes => GC.GetAllocatedBytesForCurrentThread() + _pool.WorkerAllocatedBytes;
 
-    /// <summary>Worker threads in use (the requested count, at most the batch size).</summary>
+    /// <summary>
+    /// Fewest samples a worker's slice should have. Every step sums the workers' gradients, a pass
+    /// over all parameters whose cost does not shrink with the batch; measured on [784, 30, 10]
+    /// (60,000 samples, 2 cores), two workers lose at batch 10 (0.29 s/epoch against 0.15) and
+    /// 32, and win at 128 (0.095 against 0.123).
+    /// </summary>
+    public const int MinSamplesPerWorker = 32;
+
+    /// <summary>Workers used for a requested thread count: as many as give each at least
+    /// <see cref="MinSamplesPerWorker"/> samples of a mini-batch, at least one.</summary>
+    public static int WorkersFor(int requestedThreads, int batchSize) =>
+        Math.Clamp(batchSize / MinSamplesPerWorker, 1, Math.Max(requestedThreads, 1));
+
+    /// <summary>Worker threads in use: the requested count, reduced by <see cref="WorkersFor"/> for small batches.</summary>
     public int Threads => _workspaces.Length;
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed record TrainingOptions
     /// <summary>Seed of the per-epoch shuffles.</summary>
     public ulong Seed { get; init; } = 1;
 
-    /// <summary>Worker threads over the samples of each mini-batch.</summary>
+    /// <summary>Most worker threads over the samples of each mini-batch; small batches use fewer (see <see cref="Trainer.WorkersFor"/>).</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Stop after this many epochs without a better test accuracy; null never stops early.</summary>

@@ -31,7 +31,7 @@ public class TrainerTests
     [InlineData(3)]
     public void A_seed_and_a_thread_count_give_bit_identical_models(int threads)
     {
-        var options = new TrainingOptions { Epochs = 2, Seed = 11, Momentum = 0.5, Lambda = 0.1, BatchSize = 10, Eta = 0.5 };
+        var options = new TrainingOptions { Epochs = 2, Seed = 11, Momentum = 0.5, Lambda = 0.1, BatchSize = 100, Eta = 0.5 };
         byte[] first = TrainedBytes(threads, options);
         byte[] second = TrainedBytes(threads, options);
         Assert.Equal(first, second);
@@ -42,12 +42,26 @@ public class TrainerTests
     public void Two_threads_learn_what_one_thread_learns()
     {
         // Summation order differs between thread counts, so the bits differ a little; the learning must not.
-        var options = new TrainingOptions { Epochs = 2, Seed = 3 };
+        var options = new TrainingOptions { Epochs = 2, Seed = 3, BatchSize = 64, Eta = 1 };
         SavedModel one = ModelFile.Deserialize(TrainedBytes(1, options, 2000), "one");
         SavedModel two = ModelFile.Deserialize(TrainedBytes(2, options, 2000), "two");
         float maxDifference = 0;
         for (int i = 0; i < one.Network.Parameters.Length; i++) maxDifference = Math.Max(maxDifference, Math.Abs(one.Network.Parameters[i] - two.Network.Parameters[i]));
         Assert.True(maxDifference < 1e-3f, $"max parameter difference {maxDifference}");
+    }
+
+    [Theory]
+    [InlineData(2, 10, 1)]
+    [InlineData(2, 63, 1)]
+    [InlineData(2, 64, 2)]
+    [InlineData(8, 128, 4)]
+    [InlineData(1, 1000, 1)]
+    public void Small_batches_stay_on_fewer_threads(int requested, int batch, int used)
+    {
+        Assert.Equal(used, Trainer.WorkersFor(requested, batch));
+        var network = Network<float>.Create(NetworkLayout.Uniform([784, 10], Activation.Sigmoid), Initialization.Scaled, 1);
+        using var trainer = new Trainer(network, Small(100), new TrainingOptions { Threads = requested, BatchSize = batch });
+        Assert.Equal(used, trainer.Threads);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public class TrainingAllocationTests
     public void An_epoch_allocates_nothing_after_the_first(int threads)
     {
         var network = Network<float>.Create(NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid), Initialization.Scaled, 1);
-        using var trainer = new Trainer(network, TrainerTests.Small(500), new TrainingOptions { Threads = threads, Momentum = 0.9, Eta = 0.1 });
+        using var trainer = new Trainer(network, TrainerTests.Small(500), new TrainingOptions { Threads = threads, BatchSize = 64, Momentum = 0.9, Eta = 0.1 });
+        Assert.Equal(threads, trainer.Threads);
         trainer.TrainEpoch(1);
         long before = trainer.AllocatedBytes; // this thread and the worker threads
         trainer.TrainEpoch(2);
