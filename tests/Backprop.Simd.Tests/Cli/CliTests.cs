@@ -5,14 +5,8 @@ using Backprop.Simd.IO;
 namespace Backprop.Simd.Tests.Cli;
 
 /// <summary>The backprop command line as scripts use it: JSON output, exit codes and messages.</summary>
-public sealed class CliTests : IDisposable
+public sealed class CliTests() : TemporaryFolder("cli-tests-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("cli-tests-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private string PathOf(string name) => Path.Combine(_directory, name);
-
     private string TrainSmallModel(string name = "model.bpsimd", params string[] extra)
     {
         string model = PathOf(name);

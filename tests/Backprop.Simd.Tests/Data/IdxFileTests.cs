@@ -2,15 +2,11 @@ using Backprop.Simd.Data;
 
 namespace Backprop.Simd.Tests.Data;
 
-public sealed class IdxFileTests : IDisposable
+public sealed class IdxFileTests() : TemporaryFolder("idx-tests-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("idx-tests-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private string Write(string name, byte[] bytes)
     {
-        string path = Path.Combine(_directory, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -108,10 +104,10 @@ public sealed class IdxFileTests : IDisposable
     [Fact]
     public void A_folder_missing_a_file_says_what_it_looked_for()
     {
-        File.WriteAllBytes(Path.Combine(_directory, "train-images-idx3-ubyte"), IdxBuilder.Images(1, 2, 2));
-        var ex = Assert.Throws<FileNotFoundException>(() => MnistFolder.Load(_directory));
+        File.WriteAllBytes(Path.Combine(Folder, "train-images-idx3-ubyte"), IdxBuilder.Images(1, 2, 2));
+        var ex = Assert.Throws<FileNotFoundException>(() => MnistFolder.Load(Folder));
         Assert.Contains("train-labels-idx1-ubyte.gz", ex.Message);
-        Assert.Throws<DirectoryNotFoundException>(() => MnistFolder.Load(Path.Combine(_directory, "nope")));
+        Assert.Throws<DirectoryNotFoundException>(() => MnistFolder.Load(Path.Combine(Folder, "nope")));
     }
 
     [Fact]

@@ -10,23 +10,19 @@ namespace Backprop.Simd.Tests.IO;
 /// a 200-sample data set) is killed with SIGKILL at random moments: every time, the model file on
 /// disk must load and be a complete model, never a torn write.
 /// </summary>
-public sealed class KillDuringSaveTests : IDisposable
+public sealed class KillDuringSaveTests() : TemporaryFolder("kill-tests-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("kill-tests-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Fact]
     public async Task A_process_killed_while_saving_leaves_a_loadable_model()
     {
-        string data = Path.Combine(_directory, "data");
+        string data = Path.Combine(Folder, "data");
         Directory.CreateDirectory(data);
         byte[] labels = Enumerable.Range(0, 200).Select(i => (byte)(i % 10)).ToArray();
         File.WriteAllBytes(Path.Combine(data, MnistFolder.FileNames[0]), IdxBuilder.Images(200, 28, 28));
         File.WriteAllBytes(Path.Combine(data, MnistFolder.FileNames[1]), IdxBuilder.Labels(labels));
         File.WriteAllBytes(Path.Combine(data, MnistFolder.FileNames[2]), IdxBuilder.Images(200, 28, 28));
         File.WriteAllBytes(Path.Combine(data, MnistFolder.FileNames[3]), IdxBuilder.Labels(labels));
-        string model = Path.Combine(_directory, "model.bpsimd");
+        string model = Path.Combine(Folder, "model.bpsimd");
         string tool = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
         var random = new Random(7);
         int kills = 0;

@@ -6,12 +6,8 @@ using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.IO;
 
-public sealed class ModelFileTests : IDisposable
+public sealed class ModelFileTests() : TemporaryFolder("model-tests-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("model-tests-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private static SavedModel Sample() =>
         new(Network<float>.Create(new NetworkLayout([6, 4, 3], [Activation.Tanh, Activation.Softmax]), Initialization.Scaled, 5), CostFunction.LogLikelihood);
 
@@ -19,7 +15,7 @@ public sealed class ModelFileTests : IDisposable
     public void A_model_round_trips_exactly()
     {
         SavedModel model = Sample();
-        string path = Path.Combine(_directory, "m.bpsimd");
+        string path = Path.Combine(Folder, "m.bpsimd");
         ModelFile.Save(path, model);
         SavedModel back = ModelFile.Load(path);
         Assert.Equal(model.Network.Layout, back.Network.Layout);
@@ -48,7 +44,7 @@ public sealed class ModelFileTests : IDisposable
     public void Every_corruption_is_named_with_the_file_and_the_offset(string what, Func<byte[], byte[]> corrupt, string expected)
     {
         byte[] bytes = corrupt(ModelFile.Serialize(Sample()));
-        string path = Path.Combine(_directory, what + ".bpsimd");
+        string path = Path.Combine(Folder, what + ".bpsimd");
         File.WriteAllBytes(path, bytes);
         string message = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path)).Message;
         Assert.StartsWith(path + ": ", message);
@@ -58,7 +54,7 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void A_failed_save_leaves_the_previous_file_and_no_temporary_behind()
     {
-        string path = Path.Combine(_directory, "keep.bpsimd");
+        string path = Path.Combine(Folder, "keep.bpsimd");
         ModelFile.Save(path, Sample());
         byte[] before = File.ReadAllBytes(path);
         Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
@@ -67,13 +63,13 @@ public sealed class ModelFileTests : IDisposable
             throw new IOException("disk full");
         }));
         Assert.Equal(before, File.ReadAllBytes(path));
-        Assert.Equal(["keep.bpsimd"], Directory.GetFiles(_directory).Select(Path.GetFileName));
+        Assert.Equal(["keep.bpsimd"], Directory.GetFiles(Folder).Select(Path.GetFileName));
     }
 
     [Fact]
     public void A_save_into_a_missing_folder_fails_with_the_path()
     {
-        string path = Path.Combine(_directory, "no-such-folder", "m.bpsimd");
+        string path = Path.Combine(Folder, "no-such-folder", "m.bpsimd");
         Assert.Contains("m.bpsimd", Assert.Throws<IOException>(() => ModelFile.Save(path, Sample())).Message);
     }
 }

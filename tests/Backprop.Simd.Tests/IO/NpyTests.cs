@@ -4,17 +4,13 @@ using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.IO;
 
-public sealed class NpyTests : IDisposable
+public sealed class NpyTests() : TemporaryFolder("npy-tests-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("npy-tests-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Fact]
     public void Float_and_double_arrays_round_trip_with_their_shapes()
     {
         float[] f = Kernels.TestData.ToFloat(Kernels.TestData.Uniform(12, 1));
-        string path = Path.Combine(_directory, "f.npy");
+        string path = Path.Combine(Folder, "f.npy");
         NpyFile.Write<float>(path, f, 3, 4);
         (float[] back, int[] shape) = NpyFile.Read<float>(path);
         Assert.Equal(f, back);
@@ -30,7 +26,7 @@ public sealed class NpyTests : IDisposable
     [Fact]
     public void The_header_is_the_one_numpy_writes()
     {
-        string path = Path.Combine(_directory, "h.npy");
+        string path = Path.Combine(Folder, "h.npy");
         NpyFile.Write<float>(path, new float[6], 2, 3);
         byte[] bytes = File.ReadAllBytes(path);
         Assert.Equal(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }, bytes[..8]);
@@ -57,7 +53,7 @@ public sealed class NpyTests : IDisposable
     [Fact]
     public void Bad_files_name_the_file_and_the_problem()
     {
-        string path = Path.Combine(_directory, "bad.npy");
+        string path = Path.Combine(Folder, "bad.npy");
         File.WriteAllBytes(path, [1, 2, 3]);
         Assert.Contains("bad.npy", Assert.Throws<InvalidDataException>(() => NpyFile.Read<float>(path)).Message);
 
@@ -77,19 +73,19 @@ public sealed class NpyTests : IDisposable
     {
         var layout = NetworkLayout.Uniform([5, 4, 3], Activation.Sigmoid);
         var network = Network<float>.Create(layout, Initialization.Scaled, 8);
-        IReadOnlyList<string> written = NetworkNpy.Write<float>(layout, network.Parameters, _directory);
+        IReadOnlyList<string> written = NetworkNpy.Write<float>(layout, network.Parameters, Folder);
         Assert.Equal(["W1.npy", "b1.npy", "W2.npy", "b2.npy"], written.Select(Path.GetFileName));
         Assert.Equal([4, 5], NpyFile.Read<float>(written[0]).Shape);
 
         var back = new Network<float>(layout);
-        NetworkNpy.Read<float>(layout, _directory, back.Parameters);
+        NetworkNpy.Read<float>(layout, Folder, back.Parameters);
         Assert.Equal(network.Parameters.ToArray(), back.Parameters.ToArray());
 
-        NetworkNpy.Write<double>(layout, network.Convert<double>().Parameters, _directory, prefix: "d");
-        Assert.True(File.Exists(Path.Combine(_directory, "dW2.npy")));
+        NetworkNpy.Write<double>(layout, network.Convert<double>().Parameters, Folder, prefix: "d");
+        Assert.True(File.Exists(Path.Combine(Folder, "dW2.npy")));
 
         var wider = NetworkLayout.Uniform([5, 6, 3], Activation.Sigmoid);
-        var ex = Assert.Throws<InvalidDataException>(() => NetworkNpy.Read<float>(wider, _directory, new float[wider.ParameterCount]));
+        var ex = Assert.Throws<InvalidDataException>(() => NetworkNpy.Read<float>(wider, Folder, new float[wider.ParameterCount]));
         Assert.Contains("W1.npy", ex.Message);
         Assert.Contains("(6, 5)", ex.Message);
     }
