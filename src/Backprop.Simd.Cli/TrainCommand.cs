@@ -31,13 +31,19 @@ internal static class TrainCommand
         Option<string> output = new("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.bpsimd" };
         Option<string?> plot = new("--plot") { Description = "Draw the training curves to a .png or .svg file" };
         Option<bool> json = CommonOptions.Json();
+        Option<string?> resume = new("--resume") { Description = "Continue a run stopped with Ctrl+C from its checkpoint file (other options are taken from it)" };
 
         var command = new Command("train", "Train a network by mini-batch gradient descent (defaults: the lecture's 784-30-10 sigmoid network on the embedded digits)")
         {
-            data, layers, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum, seed, threads, init, earlyStopping, output, plot, json,
+            data, layers, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum, seed, threads, init, earlyStopping, output, plot, json, resume,
         };
         command.SetAction(result =>
         {
+            if (result.GetValue(resume) is string checkpointPath)
+            {
+                return Resume(checkpointPath, result.GetValue(json), stdout, stderr);
+            }
+
             Activation hidden = CommonOptions.ParseActivation(result.GetValue(activation)!, "--activation");
             string? outputName = result.GetValue(outputActivation);
             Activation last = outputName is null ? hidden : CommonOptions.ParseActivation(outputName, "--output-activation");
@@ -73,11 +79,28 @@ internal static class TrainCommand
 
             DataSplit split = CommonOptions.LoadData(result.GetValue(data));
             CommonOptions.RequireFits(layout, split.Train, split.Source);
-            var run = new Run(layout, options, initialization, split, result.GetValue(output)!, plotPath, result.GetValue(json), stdout, stderr);
-            return run.Execute();
+            var run = new Run(layout, options, split, result.GetValue(data), result.GetValue(output)!, plotPath, result.GetValue(json), stdout, stderr);
+            return run.Execute(Network<float>.Create(layout, initialization, options.Seed), null);
         });
         return command;
     }
+
+    /// <summary>Exit code of a run stopped with Ctrl+C after saving its checkpoint (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    private static int Resume(string checkpointPath, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        (SavedModel model, TrainingCheckpoint state, string metadata) = CheckpointFile.Load(checkpointPath);
+        var saved = System.Text.Json.JsonSerializer.Deserialize<CheckpointMetadata>(metadata)
+            ?? throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is empty.");
+        DataSplit split = CommonOptions.LoadData(saved.Data);
+        CommonOptions.RequireFits(model.Network.Layout, split.Train, split.Source);
+        var run = new Run(model.Network.Layout, state.Options, split, saved.Data, saved.Model, saved.Plot, json, stdout, stderr);
+        return run.Execute(model.Network, state);
+    }
+
+    /// <summary>What a checkpoint remembers of the command line.</summary>
+    private sealed record CheckpointMetadata(string? Data, string Model, string? Plot);
 
     private static string OptionName(ArgumentException e) => e.ParamName switch
     {
@@ -92,15 +115,37 @@ internal static class TrainCommand
         _ => "",
     };
 
-    private sealed class Run(NetworkLayout layout, TrainingOptions options, Initialization initialization, DataSplit split,
+    private sealed class Run(NetworkLayout layout, TrainingOptions options, DataSplit split, string? dataFolder,
         string modelPath, string? plotPath, bool json, TextWriter stdout, TextWriter stderr)
     {
         private readonly List<EpochReport> _reports = [];
+        private readonly CancellationTokenSource _stop = new();
+        private int _firstEpoch = 1;
 
-        public int Execute()
+        public int Execute(Network<float> network, TrainingCheckpoint? checkpoint)
         {
-            var network = Network<float>.Create(layout, initialization, options.Seed);
-            using var trainer = new Trainer(network, split.Train, options);
+            using var trainer = checkpoint is null ? new Trainer(network, split.Train, options) : Trainer.Resume(network, split.Train, checkpoint);
+            _firstEpoch = checkpoint?.Epoch ?? 1;
+            // Ctrl+C: finish the current mini-batch, save a checkpoint, exit.
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                _stop.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return Train(trainer);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+                _stop.Dispose();
+            }
+        }
+
+        private int Train(Trainer trainer)
+        {
             IAnsiConsole? console = json ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
             console?.MarkupLineInterpolated($"Training [bold]{layout}[/] on {split.Source}: {split.Train.Count:N0} train, {split.Test.Count:N0} test samples, {options.Epochs} epochs, batch {options.BatchSize}, eta {options.Eta}, {trainer.Threads} thread(s)");
             try
@@ -116,6 +161,15 @@ internal static class TrainCommand
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SamplesPerSecondColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                         .Start(context => TrainAll(trainer, context, console));
                 }
+            }
+            catch (OperationCanceledException)
+            {
+                string checkpointPath = modelPath + ".checkpoint";
+                TrainingCheckpoint state = trainer.Checkpoint();
+                string metadata = System.Text.Json.JsonSerializer.Serialize(new CheckpointMetadata(dataFolder, Path.GetFullPath(modelPath), plotPath));
+                CheckpointFile.Save(checkpointPath, new SavedModel(trainer.Network, options.Cost), state, metadata);
+                stderr.WriteLine($"backprop train: stopped in epoch {state.Epoch} before mini-batch {state.NextBatch + 1}; checkpoint saved to {Path.GetFullPath(checkpointPath)}. Continue with: backprop train --resume {checkpointPath}");
+                return Interrupted;
             }
             catch (TrainingDivergedException e)
             {
@@ -172,7 +226,7 @@ internal static class TrainCommand
         {
             double best = double.NegativeInfinity;
             int sinceBest = 0;
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = _firstEpoch; epoch <= options.Epochs; epoch++)
             {
                 ProgressTask? task = context?.AddTask($"epoch {epoch}/{options.Epochs}", maxValue: split.Train.Count);
                 long lastUpdate = 0;
@@ -185,7 +239,8 @@ internal static class TrainCommand
                     lastUpdate = now;
                     task.Increment(done - reported);
                     reported = done;
-                });
+                }, _stop.Token);
+                if (trainer.IsStopped) throw new OperationCanceledException();
                 Evaluation test = Trainer.Evaluate(trainer.Network, split.Test, options.Cost);
                 var report = new EpochReport(epoch, trainCost, test, seconds) { SamplesPerSecond = split.Train.Count / seconds };
                 ModelFile.Save(modelPath, new SavedModel(trainer.Network, options.Cost));

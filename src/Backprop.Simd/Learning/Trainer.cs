@@ -39,6 +39,10 @@ public sealed class Trainer : IDisposable, IParallelJob
     private int _batchStart, _batchCount;
     private float _scale, _decay;
 
+    // An epoch stopped between mini-batches: where it resumes.
+    private int _resumeEpoch, _resumeBatch;
+    private double _resumeCost;
+
     /// <summary>Prepares training of <paramref name="network"/> (updated in place) on <paramref name="train"/>.</summary>
     /// <exception cref="ArgumentException">The network's input or output size does not fit the data, or the cost does not fit the output layer.</exception>
     public Trainer(Network<float> network, Dataset train, TrainingOptions options)
@@ -115,14 +119,38 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// <param name="epoch">1-based, for messages.</param>
     /// <param name="progress">Called after each mini-batch with the samples done so far; may be null.</param>
     /// <exception cref="TrainingDivergedException">A cost or a weight became NaN or infinite.</exception>
-    public (double MeanCost, double Seconds) TrainEpoch(int epoch, Action<int>? progress = null)
+    public (double MeanCost, double Seconds) TrainEpoch(int epoch, Action<int>? progress = null) =>
+        TrainEpoch(epoch, progress, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="TrainEpoch(int, Action{int})"/>, but stops after the current mini-batch when
+    /// <paramref name="stop"/> is cancelled: <see cref="IsStopped"/> is then true, the returned cost
+    /// is NaN, <see cref="Checkpoint"/> captures the state, and the next call continues the same epoch.
+    /// </summary>
+    public (double MeanCost, double Seconds) TrainEpoch(int epoch, Action<int>? progress, CancellationToken stop)
     {
         long start = Stopwatch.GetTimestamp();
-        _random.Shuffle<int>(_order);
+        int first = 0;
         double cost = 0;
-        int batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
-        for (int b = 0; b < batches; b++)
+        if (_resumeEpoch == epoch)
         {
+            (first, cost) = (_resumeBatch, _resumeCost);
+        }
+        else
+        {
+            _random.Shuffle<int>(_order);
+        }
+
+        _resumeEpoch = 0;
+        int batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
+        for (int b = first; b < batches; b++)
+        {
+            if (stop.IsCancellationRequested && b > first)
+            {
+                (_resumeEpoch, _resumeBatch, _resumeCost) = (epoch, b, cost);
+                return (double.NaN, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+
             _batchStart = b * _options.BatchSize;
             _batchCount = Math.Min(_options.BatchSize, _train.Count - _batchStart);
             double batchCost = Step();
@@ -143,6 +171,35 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         return (cost / _train.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    /// <summary>True after <see cref="TrainEpoch(int, Action{int}, CancellationToken)"/> stopped inside an epoch.</summary>
+    public bool IsStopped => _resumeEpoch != 0;
+
+    /// <summary>The state after a stop, to save with <c>CheckpointFile</c> and continue with <see cref="Resume"/>.</summary>
+    /// <exception cref="InvalidOperationException">Training is not stopped inside an epoch.</exception>
+    public TrainingCheckpoint Checkpoint()
+    {
+        if (!IsStopped) throw new InvalidOperationException("A checkpoint is taken when TrainEpoch has stopped inside an epoch.");
+        return new TrainingCheckpoint(_options, _resumeEpoch, _resumeBatch, _resumeCost, (int[])_order.Clone(), (float[])_velocity.Clone(), _random.State);
+    }
+
+    /// <summary>A trainer that continues a checkpoint: call <see cref="TrainEpoch(int, Action{int})"/> with <see cref="TrainingCheckpoint.Epoch"/> next.</summary>
+    /// <exception cref="ArgumentException">The checkpoint does not fit the network or the data.</exception>
+    public static Trainer Resume(Network<float> network, Dataset train, TrainingCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var trainer = new Trainer(network, train, checkpoint.Options);
+        if (checkpoint.Order.Length != train.Count || checkpoint.Velocity.Length != trainer._velocity.Length)
+        {
+            throw new ArgumentException($"The checkpoint was made for {checkpoint.Order.Length} training samples and {checkpoint.Velocity.Length} velocities; this run has {train.Count} and {trainer._velocity.Length}.", nameof(checkpoint));
+        }
+
+        checkpoint.Order.CopyTo(trainer._order, 0);
+        checkpoint.Velocity.CopyTo(trainer._velocity, 0);
+        trainer._random.State = checkpoint.Random;
+        (trainer._resumeEpoch, trainer._resumeBatch, trainer._resumeCost) = (checkpoint.Epoch, checkpoint.NextBatch, checkpoint.PartialCost);
+        return trainer;
     }
 
     /// <summary>One mini-batch step on samples <c>order[_batchStart .. _batchStart + _batchCount)</c>; returns their summed cost.</summary>

@@ -30,6 +30,13 @@ public sealed class SeededRandom
         return z ^ (z >> 31);
     }
 
+    /// <summary>The whole state, for checkpoints: the four state words, a pending Gaussian, and whether it is pending.</summary>
+    internal (ulong S0, ulong S1, ulong S2, ulong S3, double Spare, bool HasSpare) State
+    {
+        get => (_s0, _s1, _s2, _s3, _spareGaussian, _hasSpare);
+        set => (_s0, _s1, _s2, _s3, _spareGaussian, _hasSpare) = value;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

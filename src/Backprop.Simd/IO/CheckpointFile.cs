@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Text;
+using Backprop.Simd.Learning;
+
+namespace Backprop.Simd.IO;
+
+/// <summary>
+/// A training checkpoint: the model (in the model file format) plus the trainer's state and a
+/// caller's metadata string, all little-endian, checked by CRC-32:
+/// <code>
+/// "BPSIMDCK", version (int32 = 1), model length (int32), model file bytes,
+/// epochs, batch (int32), eta, lambda, momentum (float64), seed (uint64), threads, patience (-1: none) (int32),
+/// epoch, next batch (int32), partial cost (float64), generator s0..s3 (uint64), spare (float64), has spare (byte),
+/// order length, order (int32 each), velocity length, velocity (float32 each), metadata length, metadata (UTF-8), CRC-32
+/// </code>
+/// Saved atomically like a model file; loading checks every length against the file's.
+/// </summary>
+public static class CheckpointFile
+{
+    private static ReadOnlySpan<byte> Magic => "BPSIMDCK"u8;
+
+    /// <summary>Saves a checkpoint atomically.</summary>
+    public static void Save(string path, SavedModel model, TrainingCheckpoint state, string metadata)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        byte[] modelBytes = ModelFile.Serialize(model);
+        byte[] text = Encoding.UTF8.GetBytes(metadata ?? "");
+        var output = new MemoryStream();
+        var w = new BinaryWriter(output); // BinaryWriter writes little-endian
+        w.Write(Magic);
+        w.Write(1);
+        w.Write(modelBytes.Length);
+        w.Write(modelBytes);
+        TrainingOptions o = state.Options;
+        w.Write(o.Epochs); w.Write(o.BatchSize); w.Write(o.Eta); w.Write(o.Lambda); w.Write(o.Momentum);
+        w.Write(o.Seed); w.Write(o.Threads); w.Write(o.EarlyStoppingPatience ?? -1);
+        w.Write(state.Epoch); w.Write(state.NextBatch); w.Write(state.PartialCost);
+        w.Write(state.Random.S0); w.Write(state.Random.S1); w.Write(state.Random.S2); w.Write(state.Random.S3);
+        w.Write(state.Random.Spare); w.Write(state.Random.HasSpare);
+        w.Write(state.Order.Length);
+        foreach (int i in state.Order) w.Write(i);
+        w.Write(state.Velocity.Length);
+        foreach (float v in state.Velocity) w.Write(v);
+        w.Write(text.Length);
+        w.Write(text);
+        w.Flush();
+        w.Write(Crc32.Compute(output.GetBuffer().AsSpan(0, (int)output.Length)));
+        w.Flush();
+        byte[] bytes = output.ToArray();
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Loads and checks a checkpoint.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message names the file and the offset.</exception>
+    public static (SavedModel Model, TrainingCheckpoint State, string Metadata) Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file.", path);
+        byte[] bytes = File.ReadAllBytes(path);
+        InvalidDataException Error(long offset, string what) => new($"{path}: offset {offset}: {what}.");
+        if (bytes.Length < 16 || !bytes.AsSpan(0, 8).SequenceEqual(Magic)) throw Error(0, "not a Backprop.Simd checkpoint (the magic \"BPSIMDCK\" is missing)");
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        if (stored != Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4))) throw Error(bytes.Length - 4, "checksum mismatch: the file is corrupt");
+
+        var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 4));
+        try
+        {
+            reader.ReadBytes(8);
+            int version = reader.ReadInt32();
+            if (version != 1) throw Error(8, $"checkpoint version {version} is not supported");
+            int modelLength = Count(reader, path, bytes.Length, 1, "model length");
+            SavedModel model = ModelFile.Deserialize(reader.ReadBytes(modelLength), path + " (embedded model)");
+            var options = new TrainingOptions
+            {
+                Epochs = reader.ReadInt32(), BatchSize = reader.ReadInt32(), Eta = reader.ReadDouble(), Lambda = reader.ReadDouble(),
+                Momentum = reader.ReadDouble(), Seed = reader.ReadUInt64(), Threads = reader.ReadInt32(),
+                EarlyStoppingPatience = reader.ReadInt32() is int p && p >= 0 ? p : null, Cost = model.Cost,
+            };
+            options.Validate();
+            int epoch = reader.ReadInt32(), nextBatch = reader.ReadInt32();
+            double partial = reader.ReadDouble();
+            var random = (reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadDouble(), reader.ReadBoolean());
+            var order = new int[Count(reader, path, bytes.Length, 4, "order length")];
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = reader.ReadInt32();
+                if ((uint)order[i] >= (uint)order.Length) throw Error(reader.BaseStream.Position - 4, $"sample index {order[i]} is outside 0..{order.Length - 1}");
+            }
+
+            var velocity = new float[Count(reader, path, bytes.Length, 4, "velocity length")];
+            for (int i = 0; i < velocity.Length; i++) velocity[i] = reader.ReadSingle();
+            string metadata = Encoding.UTF8.GetString(reader.ReadBytes(Count(reader, path, bytes.Length, 1, "metadata length")));
+            if (reader.BaseStream.Position != bytes.Length - 4) throw Error(reader.BaseStream.Position, "trailing bytes before the checksum");
+            if (epoch < 1 || epoch > options.Epochs || nextBatch < 0) throw Error(0, $"epoch {epoch}, mini-batch {nextBatch} is not a position in a run of {options.Epochs} epochs");
+            return (model, new TrainingCheckpoint(options, epoch, nextBatch, partial, order, velocity, random), metadata);
+        }
+        catch (EndOfStreamException)
+        {
+            throw Error(reader.BaseStream.Position, "the file is truncated");
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(reader.BaseStream.Position, e.Message.Split(" (Parameter")[0]);
+        }
+    }
+
+    // A length field, checked against what is left of the file before anything that size is allocated.
+    private static int Count(BinaryReader reader, string path, long fileLength, int elementSize, string what)
+    {
+        long at = reader.BaseStream.Position;
+        int count = reader.ReadInt32();
+        if (count < 0 || (long)count * elementSize > fileLength - at)
+        {
+            throw new InvalidDataException($"{path}: offset {at}: the {what} {count} does not fit in the file.");
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Backprop.Simd.Learning;
+
+/// <summary>
+/// Everything a <see cref="Trainer"/> needs to continue exactly where it stopped: resuming from a
+/// checkpoint gives the same weights, bit for bit, as never stopping (same thread count).
+/// </summary>
+/// <param name="Options">The training options (epochs, batch, eta, ..., seed, threads).</param>
+/// <param name="Epoch">The 1-based epoch in progress.</param>
+/// <param name="NextBatch">The 0-based mini-batch of that epoch to run next.</param>
+/// <param name="PartialCost">Sum of the epoch's mini-batch costs so far.</param>
+/// <param name="Order">The epoch's shuffled sample order.</param>
+/// <param name="Velocity">The momentum buffer (empty without momentum).</param>
+/// <param name="Random">The shuffle generator's state.</param>
+public sealed record TrainingCheckpoint(
+    TrainingOptions Options,
+    int Epoch,
+    int NextBatch,
+    double PartialCost,
+    int[] Order,
+    float[] Velocity,
+    (ulong S0, ulong S1, ulong S2, ulong S3, double Spare, bool HasSpare) Random);

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Backprop.Simd.IO;
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning;
+using Backprop.Simd.Model;
+using Backprop.Simd.Tests.Cli;
+
+namespace Backprop.Simd.Tests.Learning;
+
+/// <summary>A run stopped between mini-batches and resumed from its checkpoint file ends with the same bits as one never stopped.</summary>
+public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
+{
+    [Theory]
+    [InlineData(1, 0.0)]
+    [InlineData(2, 0.9)]
+    public void Stopping_and_resuming_gives_bit_identical_weights(int threads, double momentum)
+    {
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 64, Eta = 2, Momentum = momentum, Lambda = 0.5, Threads = threads, Seed = 4 };
+        var layout = NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid);
+        var data = TrainerTests.Small(1000);
+
+        var straight = Network<float>.Create(layout, Initialization.Scaled, 4);
+        using (var trainer = new Trainer(straight, data, options))
+        {
+            for (int epoch = 1; epoch <= 3; epoch++) trainer.TrainEpoch(epoch);
+        }
+
+        var interrupted = Network<float>.Create(layout, Initialization.Scaled, 4);
+        string path = PathOf("run.checkpoint");
+        using (var trainer = new Trainer(interrupted, data, options))
+        {
+            trainer.TrainEpoch(1);
+            using var stop = new CancellationTokenSource();
+            int batches = 0;
+            trainer.TrainEpoch(2, _ => { if (++batches == 5) stop.Cancel(); }, stop.Token);
+            Assert.True(trainer.IsStopped);
+            CheckpointFile.Save(path, new SavedModel(interrupted, options.Cost), trainer.Checkpoint(), "{}");
+        }
+
+        (SavedModel model, TrainingCheckpoint state, string metadata) = CheckpointFile.Load(path);
+        Assert.Equal((2, 5), (state.Epoch, state.NextBatch));
+        Assert.Equal("{}", metadata);
+        using (var resumed = Trainer.Resume(model.Network, data, state))
+        {
+            resumed.TrainEpoch(2);
+            resumed.TrainEpoch(3);
+        }
+
+        Assert.Equal(straight.Parameters.ToArray(), model.Network.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_damaged_checkpoint_is_refused_with_the_file_and_offset()
+    {
+        string path = PathOf("bad.checkpoint");
+        File.WriteAllBytes(path, "BPSIMDCK but not really a checkpoint"u8.ToArray());
+        string message = Assert.Throws<InvalidDataException>(() => CheckpointFile.Load(path)).Message;
+        Assert.StartsWith(path + ": offset", message);
+    }
+
+    [Fact]
+    public void Ctrl_c_saves_a_checkpoint_that_resume_finishes_like_an_uninterrupted_run()
+    {
+        string straight = PathOf("straight.bpsimd"), stopped = PathOf("stopped.bpsimd");
+        Assert.Equal(0, CliRunner.Run("train", "--epochs", "30", "--json", "--out", straight).ExitCode);
+
+        string tool = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
+        using Process child = Process.Start(new ProcessStartInfo("dotnet", ["exec", tool, "train", "--epochs", "30", "--json", "--out", stopped])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        string? first = child.StandardOutput.ReadLine(); // epoch 1 is done: interrupt epoch 2
+        Assert.StartsWith("{\"epoch\":1", first);
+        using (Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) { }
+        string rest = child.StandardOutput.ReadToEnd(), errors = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {rest} {errors}");
+        Assert.Contains("checkpoint saved", errors);
+
+        var (code, _, stderr) = CliRunner.Run("train", "--resume", stopped + ".checkpoint", "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(File.ReadAllBytes(straight), File.ReadAllBytes(stopped));
+    }
+}
