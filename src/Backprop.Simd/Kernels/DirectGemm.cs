@@ -221,11 +221,7 @@ internal static class DirectGemm
             p = k;
         }
 
-        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
-        c0 = Finish(accumulate, c0, TVector.Sum(s0), ref a0, ref b0, p, k);
-        Unsafe.Add(ref c0, 1) = Finish(accumulate, Unsafe.Add(ref c0, 1), TVector.Sum(s1), ref a0, ref b1, p, k);
-        Unsafe.Add(ref c0, 2) = Finish(accumulate, Unsafe.Add(ref c0, 2), TVector.Sum(s2), ref a0, ref b2, p, k);
-        Unsafe.Add(ref c0, 3) = Finish(accumulate, Unsafe.Add(ref c0, 3), TVector.Sum(s3), ref a0, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c, (nint)i * n + j), s0, s1, s2, s3, ref a0, ref b0, ref b1, ref b2, ref b3, p, k);
     }
 
     private static void Dot2x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
@@ -275,15 +271,8 @@ internal static class DirectGemm
         }
 
         ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
-        ref T c1 = ref Unsafe.Add(ref c0, n);
-        c0 = Finish(accumulate, c0, TVector.Sum(s00), ref a0, ref b0, p, k);
-        Unsafe.Add(ref c0, 1) = Finish(accumulate, Unsafe.Add(ref c0, 1), TVector.Sum(s01), ref a0, ref b1, p, k);
-        Unsafe.Add(ref c0, 2) = Finish(accumulate, Unsafe.Add(ref c0, 2), TVector.Sum(s02), ref a0, ref b2, p, k);
-        Unsafe.Add(ref c0, 3) = Finish(accumulate, Unsafe.Add(ref c0, 3), TVector.Sum(s03), ref a0, ref b3, p, k);
-        c1 = Finish(accumulate, c1, TVector.Sum(s10), ref a1, ref b0, p, k);
-        Unsafe.Add(ref c1, 1) = Finish(accumulate, Unsafe.Add(ref c1, 1), TVector.Sum(s11), ref a1, ref b1, p, k);
-        Unsafe.Add(ref c1, 2) = Finish(accumulate, Unsafe.Add(ref c1, 2), TVector.Sum(s12), ref a1, ref b2, p, k);
-        Unsafe.Add(ref c1, 3) = Finish(accumulate, Unsafe.Add(ref c1, 3), TVector.Sum(s13), ref a1, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref c0, s00, s01, s02, s03, ref a0, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, n), s10, s11, s12, s13, ref a1, ref b0, ref b1, ref b2, ref b3, p, k);
     }
 
     private static void Dot1x1<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
@@ -310,6 +299,19 @@ internal static class DirectGemm
 
         ref T cij = ref Unsafe.Add(ref c, (nint)i * n + j);
         cij = Finish(accumulate, cij, TVector.Sum(s), ref aRow, ref bRow, p, k);
+    }
+
+    // Four neighbouring elements of one row of C: c[0..4) from the four register chains against rows b0..b3 of B.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishFour<T, TVector>(bool accumulate, ref T c, TVector s0, TVector s1, TVector s2, TVector s3,
+        ref T aRow, ref T b0, ref T b1, ref T b2, ref T b3, int p, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        c = Finish(accumulate, c, TVector.Sum(s0), ref aRow, ref b0, p, k);
+        Unsafe.Add(ref c, 1) = Finish(accumulate, Unsafe.Add(ref c, 1), TVector.Sum(s1), ref aRow, ref b1, p, k);
+        Unsafe.Add(ref c, 2) = Finish(accumulate, Unsafe.Add(ref c, 2), TVector.Sum(s2), ref aRow, ref b2, p, k);
+        Unsafe.Add(ref c, 3) = Finish(accumulate, Unsafe.Add(ref c, 3), TVector.Sum(s3), ref aRow, ref b3, p, k);
     }
 
     // The lane sum, then any k tail left (k shorter than a register) as a scalar FMA chain, then C's old value:
