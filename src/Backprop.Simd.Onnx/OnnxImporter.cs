@@ -1,0 +1,443 @@
+using Backprop.Simd.IO;
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning;
+using Backprop.Simd.Model;
+using Backprop.Simd.Onnx.Wire;
+
+namespace Backprop.Simd.Onnx;
+
+/// <summary>
+/// Reads an ONNX graph as a dense network by walking it as one chain from the graph input to the
+/// graph output. Every node must take the value the previous step produced (the "current" value)
+/// and may otherwise read only constants:
+/// <list type="bullet">
+/// <item><c>Gemm(x, B, C)</c> with transA=0 and <c>MatMul(x, W)</c> open a layer, z = x W^T + b;</item>
+/// <item><c>Add(z, c)</c> with a constant adds to the open layer's bias, before its activation;</item>
+/// <item><c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>Softmax</c> (over the last axis) close it;</item>
+/// <item><c>Flatten</c>, <c>Reshape</c> to [batch, features] and <c>Identity</c> pass values on; <c>Constant</c> defines one.</item>
+/// </list>
+/// A layer opened and not closed by an activation is an identity layer. Anything else is refused
+/// with the node and the reason, so a model is either computed exactly as ONNX defines it or not at all.
+/// </summary>
+internal sealed class OnnxImporter(string source)
+{
+    private const string Supported = "Gemm, MatMul, Add, Sigmoid, Tanh, Relu, Softmax, Flatten, Reshape, Identity and Constant";
+
+    private readonly Dictionary<string, OnnxTensor> _constants = [];
+    private readonly List<DenseLayer> _layers = [];
+    private OnnxNode? _node;
+    private int _nodeIndex;
+    private long _opset;
+
+    private string _current = "";  // the value the chain has reached
+    private int _rank;              // its rank; 0 when the graph does not say
+    private int? _features;         // its values per sample (the product of the non-batch dims), when known
+
+    /// <summary>One dense layer as read so far: z = W x + b, then the activation once a node gives it.</summary>
+    private sealed class DenseLayer(int inputs, int outputs, float[] weights, float[] biases)
+    {
+        public int Inputs { get; } = inputs;
+        public int Outputs { get; } = outputs;
+        public float[] Weights { get; } = weights;   // [Outputs, Inputs] row-major
+        public float[] Biases { get; } = biases;
+        public Activation? Activation { get; set; }
+    }
+
+    public SavedModel Import(OnnxModelProto model)
+    {
+        OnnxGraph graph = model.Graph ?? throw Refuse("the model has no graph");
+        _opset = DefaultOpset(model);
+        foreach (OnnxTensor initializer in graph.Initializers) _constants[initializer.Name] = initializer;
+        ReadGraphInput(graph);
+
+        for (_nodeIndex = 0; _nodeIndex < graph.Nodes.Count; _nodeIndex++)
+        {
+            _node = graph.Nodes[_nodeIndex];
+            Apply(_node);
+        }
+
+        _node = null;
+        CheckGraphOutput(graph);
+        if (_layers.Count == 0) throw Refuse("the graph has no Gemm or MatMul, so it is not a dense network");
+        DenseLayer last = _layers[^1];
+        last.Activation ??= Activation.Identity;
+        return new SavedModel(BuildNetwork(), CostOf(model, last.Activation.Value));
+    }
+
+    private long DefaultOpset(OnnxModelProto model)
+    {
+        foreach ((string domain, long version) in model.Opsets)
+        {
+            if (domain is "" or "ai.onnx")
+            {
+                if (version < OnnxModel.MinImportOpset)
+                {
+                    throw Refuse($"the model uses opset {version} of the default domain; opsets {OnnxModel.MinImportOpset} and later are supported");
+                }
+
+                return version;
+            }
+        }
+
+        throw Refuse("the model imports no version of the default ONNX operator set (domain '' or 'ai.onnx')");
+    }
+
+    private void ReadGraphInput(OnnxGraph graph)
+    {
+        // Older exporters also list the initializers as graph inputs; the data input is what is left.
+        OnnxValueInfo[] inputs = graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToArray();
+        if (inputs.Length != 1)
+        {
+            throw Refuse($"the graph has {inputs.Length} inputs besides its initializers ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); a dense network has one");
+        }
+
+        OnnxValueInfo input = inputs[0];
+        if (input.ElemType != OnnxDataType.Float)
+        {
+            throw Refuse($"graph input '{input.Name}' has element type {OnnxDataType.Describe(input.ElemType)}; only {OnnxDataType.Describe(OnnxDataType.Float)} is supported");
+        }
+
+        _current = input.Name;
+        if (input.Dims is null) return;
+        if (input.Dims.Count < 2)
+        {
+            throw Refuse($"graph input '{input.Name}' has rank {input.Dims.Count}; a batch dimension followed by the features is expected, such as [batch, 784]");
+        }
+
+        _rank = input.Dims.Count;
+        long features = 1;
+        foreach (long? dim in input.Dims.Skip(1))
+        {
+            if (dim is not > 0 || features * dim.Value > int.MaxValue)
+            {
+                return;
+            }
+
+            features *= dim.Value;
+        }
+
+        _features = (int)features;
+    }
+
+    private void CheckGraphOutput(OnnxGraph graph)
+    {
+        if (graph.Outputs.Count != 1)
+        {
+            throw Refuse($"the graph has {graph.Outputs.Count} outputs; a dense network has one");
+        }
+
+        OnnxValueInfo output = graph.Outputs[0];
+        if (output.Name != _current)
+        {
+            throw Refuse($"graph output '{output.Name}' is not the end of the chain of layers, which ends at '{_current}'");
+        }
+
+        if (output.ElemType is not (0 or OnnxDataType.Float))
+        {
+            throw Refuse($"graph output '{output.Name}' has element type {OnnxDataType.Describe(output.ElemType)}; only {OnnxDataType.Describe(OnnxDataType.Float)} is supported");
+        }
+    }
+
+    private void Apply(OnnxNode node)
+    {
+        if (node.Domain is not ("" or "ai.onnx"))
+        {
+            throw Refuse($"operators of domain '{node.Domain}' are not supported; a dense network uses {Supported} of the default domain");
+        }
+
+        if (node.OpType == "Constant")
+        {
+            DefineConstant(node);
+            return;
+        }
+
+        if (node.Outputs.Count(o => o.Length > 0) != 1)
+        {
+            throw Refuse($"the node has {node.Outputs.Count} outputs; only single-output nodes chain");
+        }
+
+        if (!node.Inputs.Contains(_current))
+        {
+            throw Refuse($"the node does not take '{_current}', the output of the step before it; only a single chain of layers from the graph input to its output is supported");
+        }
+
+        switch (node.OpType)
+        {
+            case "Gemm": Gemm(node); break;
+            case "MatMul": MatMul(node); break;
+            case "Add": Add(node); break;
+            case "Sigmoid": Activate(Activation.Sigmoid); break;
+            case "Tanh": Activate(Activation.Tanh); break;
+            case "Relu": Activate(Activation.Relu); break;
+            case "Softmax": Softmax(node); break;
+            case "Flatten": Flatten(node); break;
+            case "Reshape": Reshape(node); break;
+            case "Identity": RequireInputs(node, 1); break;
+            default: throw Refuse($"operator {node.OpType} is not supported; a dense network uses {Supported}");
+        }
+
+        _current = node.Outputs.First(o => o.Length > 0);
+    }
+
+    // Gemm: Y = alpha A' B' + beta C with A' = A (transA must be 0) and B' = B^T when transB=1.
+    // With transB=1, B is [n_out, n_in]: our W as it is.
+    private void Gemm(OnnxNode node)
+    {
+        if (node.Inputs.Count is not (2 or 3)) throw Refuse($"Gemm takes 2 or 3 inputs; this one has {node.Inputs.Count}");
+        RequireFirst(node);
+        if (IntAttribute(node, "transA", 0) != 0) throw Refuse("transA=1 would mix the samples of a batch; only transA=0 is a dense layer");
+        float alpha = FloatAttribute(node, "alpha", 1f), beta = FloatAttribute(node, "beta", 1f);
+        bool transposed = IntAttribute(node, "transB", 0) != 0;
+
+        OnnxTensor b = ConstantInput(node, 1, "B");
+        RequireMatrix(b, "B");
+        int outputs = (int)(transposed ? b.Dims[0] : b.Dims[1]), inputs = (int)(transposed ? b.Dims[1] : b.Dims[0]);
+        float[] weights = AsWeights(b.ToFloats(Refuse), inputs, outputs, transposed, alpha);
+        var biases = new float[outputs];
+        if (node.Inputs.Count == 3 && node.Inputs[2].Length > 0) AddBias(biases, ConstantInput(node, 2, "C"), beta);
+        OpenLayer(inputs, outputs, weights, biases, $"B '{b.Name}' {b.Shape} (transB={(transposed ? 1 : 0)})");
+    }
+
+    // MatMul: Y = A B with B [n_in, n_out], so W = B^T; the bias, if any, comes from an Add after it.
+    private void MatMul(OnnxNode node)
+    {
+        RequireInputs(node, 2);
+        RequireFirst(node);
+        OnnxTensor b = ConstantInput(node, 1, "B");
+        RequireMatrix(b, "B");
+        int inputs = (int)b.Dims[0], outputs = (int)b.Dims[1];
+        OpenLayer(inputs, outputs, AsWeights(b.ToFloats(Refuse), inputs, outputs, transposed: false, alpha: 1f), new float[outputs], $"B '{b.Name}' {b.Shape}");
+    }
+
+    private void Add(OnnxNode node)
+    {
+        RequireInputs(node, 2);
+        DenseLayer? layer = _layers.Count > 0 ? _layers[^1] : null;
+        if (layer is null || layer.Activation is not null)
+        {
+            throw Refuse("an Add is read as the bias of a layer, so it must follow a Gemm or MatMul, before the activation");
+        }
+
+        int other = node.Inputs[0] == _current ? 1 : 0;
+        if (node.Inputs[other] == _current) throw Refuse($"Add of '{_current}' to itself is not a bias");
+        AddBias(layer.Biases, ConstantInput(node, other, "the bias"), 1f);
+    }
+
+    private void Activate(Activation activation)
+    {
+        DenseLayer? layer = _layers.Count > 0 ? _layers[^1] : null;
+        if (layer is null) throw Refuse("an activation before any Gemm or MatMul would act on the raw input, which a dense network does not do");
+        if (layer.Activation is not null) throw Refuse($"layer {_layers.Count} already has the activation {layer.Activation}; a layer has one");
+        layer.Activation = activation;
+    }
+
+    // Softmax normalises each sample's row: the axis must be the last (1 or -1 of [batch, n]).
+    // Before opset 13 the default axis was 1, from opset 13 on it is -1: the same for a matrix.
+    private void Softmax(OnnxNode node)
+    {
+        long axis = IntAttribute(node, "axis", _opset >= 13 ? -1 : 1);
+        if (axis is not (1 or -1)) throw Refuse($"Softmax over axis {axis} does not normalise each sample's outputs; axis 1 or -1 of [batch, n] does");
+        Activate(Activation.Softmax);
+    }
+
+    private void Flatten(OnnxNode node)
+    {
+        RequireInputs(node, 1);
+        long axis = IntAttribute(node, "axis", 1);
+        if (axis < 0 && _rank > 0) axis += _rank;
+        if (axis != 1) throw Refuse($"Flatten with axis {axis} does not give [batch, features]; axis 1 does");
+        _rank = 2;
+    }
+
+    // Reshape to [0 or -1 or 1, n or -1]: the batch dimension stays (or is inferred) and each sample's values stay its own.
+    private void Reshape(OnnxNode node)
+    {
+        RequireInputs(node, 2);
+        RequireFirst(node);
+        OnnxTensor shapeTensor = ConstantInput(node, 1, "shape");
+        long[] shape = shapeTensor.ToInt64s(Refuse);
+        string text = $"[{string.Join(", ", shape)}]";
+        if (shape.Length != 2) throw Refuse($"Reshape to {text} does not give [batch, features]");
+        bool allowZero = IntAttribute(node, "allowzero", 0) != 0;
+        long batch = shape[0], width = shape[1];
+        if (batch is not (-1 or 0 or 1) || (batch == 0 && allowZero))
+        {
+            throw Refuse($"Reshape to {text} changes the batch dimension; only 0 (keep), -1 (infer) or 1 as the first size is supported");
+        }
+
+        if (width == 0 && _rank != 2 || width < -1 || (width == -1 && batch == -1))
+        {
+            throw Refuse($"Reshape to {text} does not give [batch, features]");
+        }
+
+        if (width > 0)
+        {
+            if (_features is { } features && features != width)
+            {
+                throw Refuse($"Reshape to {text} would regroup the values of different samples: each sample has {features} values");
+            }
+
+            _features = (int)Math.Min(width, int.MaxValue);
+        }
+
+        _rank = 2;
+    }
+
+    private void DefineConstant(OnnxNode node)
+    {
+        if (node.Outputs.Count != 1 || node.Attributes.Count != 1)
+        {
+            throw Refuse("a Constant has one output and one value attribute");
+        }
+
+        OnnxAttribute value = node.Attributes[0];
+        var tensor = new OnnxTensor { Name = node.Outputs[0] };
+        switch (value.Name)
+        {
+            case "value" when value.T is not null:
+                tensor = value.T;
+                tensor.Name = node.Outputs[0];
+                break;
+            case "value_float":
+                tensor.DataType = OnnxDataType.Float;
+                tensor.FloatData.Add(value.F);
+                break;
+            case "value_floats":
+                tensor.DataType = OnnxDataType.Float;
+                tensor.Dims.Add(value.Floats.Count);
+                tensor.FloatData.AddRange(value.Floats);
+                break;
+            case "value_int":
+                tensor.DataType = OnnxDataType.Int64;
+                tensor.Int64Data.Add(value.I);
+                break;
+            case "value_ints":
+                tensor.DataType = OnnxDataType.Int64;
+                tensor.Dims.Add(value.Ints.Count);
+                tensor.Int64Data.AddRange(value.Ints);
+                break;
+            default:
+                throw Refuse($"a Constant given by '{value.Name}' is not supported; use value, value_float(s) or value_int(s)");
+        }
+
+        _constants[node.Outputs[0]] = tensor;
+    }
+
+    private void OpenLayer(int inputs, int outputs, float[] weights, float[] biases, string what)
+    {
+        if (_rank > 2) throw Refuse($"the input to this layer has rank {_rank}; a dense layer takes [batch, features] (add Flatten before it)");
+        if (_features is { } features && features != inputs)
+        {
+            throw Refuse($"{what} takes {inputs} inputs per sample, but the step before gives {features}");
+        }
+
+        if (_layers.Count > 0)
+        {
+            DenseLayer previous = _layers[^1];
+            previous.Activation ??= Activation.Identity;
+            if (previous.Activation == Activation.Softmax)
+            {
+                throw Refuse("a layer after a Softmax: Softmax is supported on the output layer only");
+            }
+        }
+
+        _layers.Add(new DenseLayer(inputs, outputs, weights, biases));
+        _rank = 2;
+        _features = outputs;
+    }
+
+    // W [outputs, inputs] row-major from B, scaled by alpha: B as it is when transposed (transB=1), else B^T.
+    private static float[] AsWeights(float[] b, int inputs, int outputs, bool transposed, float alpha)
+    {
+        var weights = new float[b.Length];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int i = 0; i < inputs; i++)
+            {
+                float w = transposed ? b[o * inputs + i] : b[i * outputs + o];
+                weights[o * inputs + i] = alpha == 1f ? w : alpha * w;
+            }
+        }
+
+        return weights;
+    }
+
+    // b += beta c, where c is one value per output ([n], [1, n]) or a single value broadcast to all.
+    private void AddBias(float[] biases, OnnxTensor c, float beta)
+    {
+        float[] values = c.ToFloats(Refuse);
+        bool perOutput = values.Length == biases.Length && c.Dims.Count > 0 && c.Dims[^1] == biases.Length && c.Dims.Take(c.Dims.Count - 1).All(d => d == 1);
+        if (!perOutput && values.Length != 1)
+        {
+            throw Refuse($"the bias '{c.Name}' has shape {c.Shape}; it must be [{biases.Length}], [1, {biases.Length}] or a single value");
+        }
+
+        for (int o = 0; o < biases.Length; o++)
+        {
+            float v = perOutput ? values[o] : values[0];
+            biases[o] += beta == 1f ? v : beta * v;
+        }
+    }
+
+    private Network<float> BuildNetwork()
+    {
+        int[] sizes = [_layers[0].Inputs, .. _layers.Select(l => l.Outputs)];
+        Activation[] activations = _layers.Select(l => l.Activation ?? Activation.Identity).ToArray();
+        var layout = new NetworkLayout(sizes, activations);
+        var network = new Network<float>(layout);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            _layers[i].Weights.CopyTo(network.Weights(i));
+            _layers[i].Biases.CopyTo(network.Biases(i));
+        }
+
+        return network;
+    }
+
+    // The cost the model was trained with when our exporter recorded it; otherwise the natural one for the output.
+    private static CostFunction CostOf(OnnxModelProto model, Activation output) =>
+        model.Metadata.TryGetValue(OnnxModel.CostMetadataKey, out string? name) && Enum.TryParse(name, out CostFunction cost) && Enum.IsDefined(cost)
+            ? cost
+            : output == Activation.Softmax ? CostFunction.LogLikelihood : CostFunction.Quadratic;
+
+    private OnnxTensor ConstantInput(OnnxNode node, int index, string role)
+    {
+        string name = node.Inputs[index];
+        if (name == _current || !_constants.TryGetValue(name, out OnnxTensor? tensor))
+        {
+            throw Refuse($"{role} ('{name}') must be a constant (an initializer or a Constant node), not a value computed by the graph");
+        }
+
+        return tensor;
+    }
+
+    private void RequireMatrix(OnnxTensor tensor, string role)
+    {
+        if (tensor.Dims.Count != 2 || tensor.Dims[0] is < 1 or > int.MaxValue || tensor.Dims[1] is < 1 or > int.MaxValue)
+        {
+            throw Refuse($"{role} '{tensor.Name}' has shape {tensor.Shape}; a dense layer's weights are a 2-D matrix");
+        }
+    }
+
+    private void RequireFirst(OnnxNode node)
+    {
+        if (node.Inputs[0] != _current) throw Refuse($"'{_current}' must be the first input; as another input it is not a dense layer's x");
+    }
+
+    private void RequireInputs(OnnxNode node, int count)
+    {
+        if (node.Inputs.Count != count) throw Refuse($"{node.OpType} takes {count} input(s) here; this node has {node.Inputs.Count}");
+    }
+
+    private static long IntAttribute(OnnxNode node, string name, long fallback) => node.Attribute(name)?.I ?? fallback;
+
+    private static float FloatAttribute(OnnxNode node, string name, float fallback) => node.Attribute(name)?.F ?? fallback;
+
+    // "model.onnx: node '/fc1/Gemm' (Gemm): reason." or, for an unnamed node, "node #3 (Gemm)".
+    private InvalidDataException Refuse(string reason)
+    {
+        if (_node is null) return new InvalidDataException($"{source}: {reason}.");
+        string node = _node.Name.Length > 0 ? $"'{_node.Name}'" : $"#{_nodeIndex}";
+        return new InvalidDataException($"{source}: node {node} ({_node.OpType}): {reason}.");
+    }
+}
