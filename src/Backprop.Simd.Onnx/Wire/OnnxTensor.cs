@@ -18,7 +18,7 @@ internal sealed class OnnxTensor
     public int DataType { get; set; }
     public List<float> FloatData { get; } = [];
     public List<long> Int64Data { get; } = [];
-    public byte[]? RawData { get; set; }
+    public ArraySegment<byte>? RawData { get; set; }
     public bool IsExternal { get; set; }
     public bool HasSegment { get; private set; }
 
@@ -35,7 +35,7 @@ internal sealed class OnnxTensor
                 case FloatDataField: reader.Floats(tensor.FloatData); break;
                 case Int64DataField: reader.Int64s(tensor.Int64Data); break;
                 case NameField: tensor.Name = reader.String(); break;
-                case RawDataField: tensor.RawData = reader.Bytes().ToByteArray(); break;
+                case RawDataField: tensor.RawData = reader.Payload(); break;
                 case ExternalDataField: tensor.IsExternal = true; reader.Skip(); break;
                 case DataLocationField: tensor.IsExternal |= reader.Int32() == DataLocationExternal; break;
                 default: reader.Skip(); break;
@@ -48,9 +48,10 @@ internal sealed class OnnxTensor
     /// <summary>A FLOAT tensor whose data goes out as raw little-endian bytes.</summary>
     public static OnnxTensor FromFloats(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> values)
     {
-        var tensor = new OnnxTensor { Name = name, DataType = OnnxDataType.Float, RawData = new byte[values.Length * sizeof(float)] };
+        var raw = new byte[values.Length * sizeof(float)];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
+        var tensor = new OnnxTensor { Name = name, DataType = OnnxDataType.Float, RawData = raw };
         tensor.Dims.AddRange(dims);
-        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(tensor.RawData.AsSpan(i * sizeof(float)), values[i]);
         return tensor;
     }
 
@@ -61,7 +62,7 @@ internal sealed class OnnxTensor
         foreach (float value in FloatData) writer.Float(FloatDataField, value);
         foreach (long value in Int64Data) writer.Int64(Int64DataField, value);
         writer.String(NameField, Name);
-        if (RawData is not null) writer.Bytes(RawDataField, RawData);
+        if (RawData is { } raw) writer.Bytes(RawDataField, raw);
         if (IsExternal) writer.Int64(DataLocationField, DataLocationExternal);
     }
 
@@ -117,15 +118,15 @@ internal sealed class OnnxTensor
         }
     }
 
-    private T[] FromRaw<T>(Func<string, InvalidDataException> refuse, long expected, int valueSize, Func<byte[], int, T> read)
+    private T[] FromRaw<T>(Func<string, InvalidDataException> refuse, long expected, int valueSize, Func<ArraySegment<byte>, int, T> read)
     {
-        byte[] raw = RawData!;
-        if (raw.Length % valueSize != 0)
+        ArraySegment<byte> raw = RawData!.Value;
+        if (raw.Count % valueSize != 0)
         {
-            throw refuse($"tensor '{Name}' has {raw.Length} bytes of raw_data, not a whole number of {valueSize}-byte values");
+            throw refuse($"tensor '{Name}' has {raw.Count} bytes of raw_data, not a whole number of {valueSize}-byte values");
         }
 
-        RequireCount(refuse, expected, "raw_data", raw.Length / valueSize);
+        RequireCount(refuse, expected, "raw_data", raw.Count / valueSize);
         var values = new T[expected];
         for (int i = 0; i < values.Length; i++) values[i] = read(raw, i * valueSize);
         return values;

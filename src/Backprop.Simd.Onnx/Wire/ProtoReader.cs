@@ -7,16 +7,23 @@ namespace Backprop.Simd.Onnx.Wire;
 /// Reads one protobuf message field by field, with the message's place in the file (such as
 /// <c>graph.node[3].attribute[0]</c>) in every error. Unknown fields are skipped, as protobuf
 /// requires; a known field with the wrong wire type, or bytes that are not protobuf, are an
-/// <see cref="InvalidDataException"/>.
+/// <see cref="InvalidDataException"/>. Nested messages and byte fields are read in place, as
+/// slices of the one buffer, so a model is not copied once per level of nesting.
 /// </summary>
 internal sealed class ProtoReader
 {
+    private readonly byte[] _buffer;
+    private readonly int _offset;
+    private readonly long _start;
     private readonly CodedInputStream _input;
     private WireFormat.WireType _wireType;
 
-    public ProtoReader(byte[] bytes, string where)
+    public ProtoReader(ArraySegment<byte> message, string where)
     {
-        _input = new CodedInputStream(bytes);
+        _buffer = message.Array!;
+        _offset = message.Offset;
+        _input = new CodedInputStream(_buffer, message.Offset, message.Count);
+        _start = _input.Position;
         Where = where;
     }
 
@@ -36,7 +43,7 @@ internal sealed class ProtoReader
         return true;
     }
 
-    public ProtoReader Message(string where) => new(Bytes().ToByteArray(), where);
+    public ProtoReader Message(string where) => new(Payload(), where);
 
     public string String()
     {
@@ -44,10 +51,23 @@ internal sealed class ProtoReader
         return Guard(() => _input.ReadString());
     }
 
-    public ByteString Bytes()
+    /// <summary>The bytes of a length-delimited field, as a slice of the buffer (no copy).</summary>
+    public ArraySegment<byte> Payload()
     {
         Expect(WireFormat.WireType.LengthDelimited);
-        return Guard(() => _input.ReadBytes());
+        int at = _offset + (int)(_input.Position - _start);
+        Skip(); // checks that the whole field is inside the message
+        int end = _offset + (int)(_input.Position - _start);
+        int length = 0, shift = 0;
+        while ((_buffer[at] & 0x80) != 0)
+        {
+            length |= (_buffer[at++] & 0x7F) << shift;
+            shift += 7;
+        }
+
+        length |= _buffer[at++] << shift;
+        if (at + length != end) throw Invalid($"field {Field} has a length that does not match its bytes");
+        return new ArraySegment<byte>(_buffer, at, length);
     }
 
     public long Int64()
@@ -77,7 +97,8 @@ internal sealed class ProtoReader
             return;
         }
 
-        var packed = new CodedInputStream(Bytes().ToByteArray());
+        ArraySegment<byte> bytes = Payload();
+        var packed = new CodedInputStream(bytes.Array!, bytes.Offset, bytes.Count);
         Guard(() =>
         {
             while (!packed.IsAtEnd) values.Add(packed.ReadInt64());
@@ -94,7 +115,7 @@ internal sealed class ProtoReader
             return;
         }
 
-        ReadOnlySpan<byte> packed = Bytes().Span;
+        ReadOnlySpan<byte> packed = Payload();
         if (packed.Length % sizeof(float) != 0)
         {
             throw Invalid($"field {Field} holds {packed.Length} bytes of packed floats, not a multiple of 4");

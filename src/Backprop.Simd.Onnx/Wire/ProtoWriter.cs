@@ -34,7 +34,7 @@ internal sealed class ProtoWriter
         _output.WriteString(value);
     }
 
-    public void Bytes(int field, byte[] value)
+    public void Bytes(int field, ReadOnlyMemory<byte> value)
     {
         _output.WriteTag(field, WireFormat.WireType.LengthDelimited);
         _output.WriteBytes(UnsafeByteOperations.UnsafeWrap(value));

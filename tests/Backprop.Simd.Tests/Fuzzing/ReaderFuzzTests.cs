@@ -3,6 +3,7 @@ using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Learning;
 using Backprop.Simd.Model;
+using Backprop.Simd.Onnx;
 using Backprop.Simd.Tests.Data;
 using FsCheck;
 using FsCheck.Fluent;
@@ -11,7 +12,7 @@ namespace Backprop.Simd.Tests.Fuzzing;
 
 /// <summary>
 /// Damaged files (bit flips, truncations, inserted and deleted runs, header fields set to extremes,
-/// pure noise) fed to the model loader and the IDX reader: the only exception that may come out is
+/// pure noise) fed to the model loader, the ONNX importer and the IDX reader: the only exception that may come out is
 /// InvalidDataException, and a read allocates at most 4 x the input plus 256 KiB, whatever the header claims.
 /// 5,000 cases per reader here; docs/model-format.md records a longer run.
 /// </summary>
@@ -20,6 +21,7 @@ public class ReaderFuzzTests
     private const int Cases = 5000;
     private static readonly byte[] Model = ModelFile.Serialize(new SavedModel(
         Network<float>.Create(new NetworkLayout([6, 5, 3], [Activation.Relu, Activation.Softmax]), Initialization.He, 2), CostFunction.LogLikelihood));
+    private static readonly byte[] Onnx = OnnxModel.Serialize(ModelFile.Deserialize(Model, "model"));
     private static readonly byte[] Images = IdxBuilder.Images(5, 4, 4);
     private static readonly byte[] Labels = IdxBuilder.Labels(1, 7, 3, 0, 9);
 
@@ -43,6 +45,10 @@ public class ReaderFuzzTests
         Check(mutation => Survives(mutation.Apply(Model), bytes => ModelFile.Deserialize(bytes, "fuzzed.bpsimd")));
 
     [Fact]
+    public void The_onnx_importer_only_reports_invalid_data() =>
+        Check(mutation => Survives(mutation.Apply(Onnx), bytes => OnnxModel.Deserialize(bytes, "fuzzed.onnx")));
+
+    [Fact]
     public void The_idx_reader_only_reports_invalid_data() =>
         Check(mutation =>
         {
@@ -63,6 +69,7 @@ public class ReaderFuzzTests
     public void An_undamaged_file_still_reads()
     {
         Assert.Equal(3, ModelFile.Deserialize(Model, "model").Network.Layout.OutputSize);
+        Assert.Equal(3, OnnxModel.Deserialize(Onnx, "model.onnx").Network.Layout.OutputSize);
         Assert.Equal(5, IdxFile.ReadImages(new MemoryStream(Images), "images").Count);
     }
 }
