@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Backprop.Simd.Data;
+using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Learning;
 using Backprop.Simd.Model;
+using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Cli;
 
@@ -22,9 +24,18 @@ internal static class CommonOptions
 
     public static Option<string> Model(bool required) => new("--model")
     {
-        Description = "Model file written by 'backprop train'",
+        Description = "Model file written by 'backprop train', or an ONNX model (*.onnx) of a dense network",
         Required = required,
     };
+
+    /// <summary>A model in our format (known by its magic) or, for a *.onnx file, in ONNX.</summary>
+    public static SavedModel LoadModel(string path)
+    {
+        if (!Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase) || !File.Exists(path)) return ModelFile.Load(path);
+        Span<byte> head = stackalloc byte[8];
+        using (FileStream file = File.OpenRead(path)) head = head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        return head.SequenceEqual(ModelFile.Magic) ? ModelFile.Load(path) : OnnxModel.Load(path);
+    }
 
     public static Option<ulong> Seed() => new("--seed")
     {

@@ -17,7 +17,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Accuracy, mean cost and confusion matrix of a model on the test set") { model, data, json };
         command.SetAction(result =>
         {
-            SavedModel saved = ModelFile.Load(result.GetValue(model)!);
+            SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
             DataSplit split = CommonOptions.LoadData(result.GetValue(data));
             CommonOptions.RequireFits(saved.Network.Layout, split.Test, split.Source);
             Evaluation evaluation = Trainer.Evaluate(saved.Network, split.Test, saved.Cost);

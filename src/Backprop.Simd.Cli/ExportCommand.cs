@@ -3,21 +3,39 @@ using Backprop.Simd.Data;
 using Backprop.Simd.IO;
 using Backprop.Simd.Learning;
 using Backprop.Simd.Model;
+using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Cli;
 
-/// <summary><c>backprop export</c> and <c>backprop gradients</c>: parameters, or one sample's gradient, as NumPy .npy files.</summary>
+/// <summary><c>backprop export</c> and <c>backprop gradients</c>: parameters as NumPy .npy files or an ONNX model, or one sample's gradient as .npy files.</summary>
 internal static class ExportCommand
 {
     public static Command CreateExport(TextWriter stdout)
     {
         Option<string> model = CommonOptions.Model(required: true);
-        Option<string> output = new("--out") { Description = "Folder for W1.npy, b1.npy, ...", Required = true };
-        var command = new Command("export", "Write a model's parameters as float32 .npy files, one per layer's W and b") { model, output };
+        Option<string> format = new("--format")
+        {
+            Description = "npy: float32 W1.npy, b1.npy, ... in the folder --out; onnx: one ONNX model (opset 13) in the file --out",
+            DefaultValueFactory = _ => "npy",
+        };
+        format.AcceptOnlyFromAmong("npy", "onnx");
+        Option<string> output = new("--out") { Description = "Folder for the .npy files, or the .onnx file", Required = true };
+        var command = new Command("export", "Write a model's parameters as .npy files, or the model as ONNX for ONNX Runtime, PyTorch and others")
+        {
+            model, format, output,
+        };
         command.SetAction(result =>
         {
-            SavedModel saved = ModelFile.Load(result.GetValue(model)!);
-            IReadOnlyList<string> written = NetworkNpy.Write<float>(saved.Network.Layout, saved.Network.Parameters, result.GetValue(output)!);
+            SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
+            string target = result.GetValue(output)!;
+            if (result.GetValue(format) == "onnx")
+            {
+                OnnxModel.Save(target, saved);
+                stdout.WriteLine(target);
+                return BackpropCli.Success;
+            }
+
+            IReadOnlyList<string> written = NetworkNpy.Write<float>(saved.Network.Layout, saved.Network.Parameters, target);
             foreach (string path in written) stdout.WriteLine(path);
             return BackpropCli.Success;
         });
@@ -36,7 +54,7 @@ internal static class ExportCommand
         };
         command.SetAction(result =>
         {
-            SavedModel saved = ModelFile.Load(result.GetValue(model)!);
+            SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
             DataSplit split = CommonOptions.LoadData(result.GetValue(data));
             CommonOptions.RequireFits(saved.Network.Layout, split.Train, split.Source);
             int i = result.GetValue(index);

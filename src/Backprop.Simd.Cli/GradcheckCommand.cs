@@ -38,7 +38,7 @@ internal static class GradcheckCommand
             CostFunction costFunction;
             if (result.GetValue(model) is string path)
             {
-                SavedModel saved = ModelFile.Load(path);
+                SavedModel saved = CommonOptions.LoadModel(path);
                 network = saved.Network.Convert<double>();
                 costFunction = result.GetValue(cost) is string c ? CommonOptions.ParseCost(c) : saved.Cost;
             }

@@ -18,7 +18,7 @@ internal static class PredictCommand
         var command = new Command("predict", "The output vector and the predicted class for one test sample") { model, data, index, json };
         command.SetAction(result =>
         {
-            SavedModel saved = ModelFile.Load(result.GetValue(model)!);
+            SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
             DataSplit split = CommonOptions.LoadData(result.GetValue(data));
             CommonOptions.RequireFits(saved.Network.Layout, split.Test, split.Source);
             int i = result.GetValue(index);

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Backprop.Simd.Inference;
+using Backprop.Simd.Onnx;
 
-// A prediction service over a model file written by `backprop train`:
+// A prediction service over a model file written by `backprop train`, or an ONNX model (*.onnx) of a dense network:
 //   dotnet run -c Release --project src/Backprop.Simd.Server -- --model model.bpsimd --urls http://127.0.0.1:5080
 // POST /predict with {"input": [...]} (JSON) or the raw little-endian float32 values
 // (Content-Type: application/octet-stream) answers {"class": k, "output": [...]}.
@@ -12,7 +13,8 @@ builder.Logging.ClearProviders();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
 string modelPath = builder.Configuration["model"] ?? Environment.GetEnvironmentVariable("BACKPROP_MODEL")
     ?? throw new InvalidOperationException("Give the model file with --model FILE or BACKPROP_MODEL.");
-Predictor predictor = Predictor.Load(modelPath); // fails at start-up, with the file and offset, if the model is bad
+// Fails at start-up, naming the file and the offset (or the ONNX node), if the model is bad.
+Predictor predictor = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Predictor.LoadOnnx(modelPath) : Predictor.Load(modelPath);
 long requests = 0;
 
 var app = builder.Build();

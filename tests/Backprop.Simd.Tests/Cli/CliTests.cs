@@ -112,6 +112,38 @@ public sealed class CliTests() : TemporaryFolder("cli-tests-")
     }
 
     [Fact]
+    public void An_onnx_export_evaluates_and_predicts_like_the_model_it_came_from()
+    {
+        string model = TrainSmallModel();
+        string onnx = PathOf("model.onnx");
+        var (code, stdout, stderr) = CliRunner.Run("export", "--model", model, "--format", "onnx", "--out", onnx);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(onnx, stdout.Trim());
+
+        JsonElement ours = CliRunner.LastJson(CliRunner.Run("evaluate", "--model", model, "--json").Out);
+        JsonElement viaOnnx = CliRunner.LastJson(CliRunner.Run("evaluate", "--model", onnx, "--json").Out);
+        Assert.Equal(ours.GetProperty("test_accuracy").GetDouble(), viaOnnx.GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(ours.GetProperty("mean_cost").GetDouble(), viaOnnx.GetProperty("mean_cost").GetDouble());
+
+        string oursPredict = CliRunner.LastJson(CliRunner.Run("predict", "--model", model, "--index", "5", "--json").Out).GetProperty("output").GetRawText();
+        string onnxPredict = CliRunner.LastJson(CliRunner.Run("predict", "--model", onnx, "--index", "5", "--json").Out).GetProperty("output").GetRawText();
+        Assert.Equal(oursPredict, onnxPredict);
+    }
+
+    [Fact]
+    public void An_onnx_file_that_is_not_a_dense_network_fails_naming_the_node()
+    {
+        string onnx = PathOf("conv.onnx");
+        File.WriteAllBytes(onnx, new Onnx.TestGraph([null, 4]).Floats("B", [3, 4], 1)
+            .Node("Gemm", ["x", "B"], "z", Simd.Onnx.Wire.OnnxAttribute.Int("transB", 1)).Node("Elu", ["z"], "y").Output("y").Bytes());
+
+        var (code, _, stderr) = CliRunner.Run("evaluate", "--model", onnx);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{onnx}: node 'n1' (Elu): operator Elu is not supported", stderr);
+    }
+
+    [Fact]
     public void Export_and_gradients_write_npy_files()
     {
         string model = TrainSmallModel();
