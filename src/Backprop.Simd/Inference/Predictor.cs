@@ -22,6 +22,9 @@ public sealed class Predictor
     private readonly Network<float> _network;
     private readonly int _hiddenWidth;
 
+    // Each layer's W re-laid for the single-sample forward (InterleavedGemv), or null where x is shorter than a register.
+    private readonly float[]?[] _interleaved;
+
     /// <summary>A predictor for a copy of <paramref name="network"/> (later changes to it are not seen).</summary>
     public Predictor(Network<float> network)
     {
@@ -29,6 +32,12 @@ public sealed class Predictor
         _network = network.Clone();
         NetworkLayout layout = network.Layout;
         for (int i = 0; i + 1 < layout.LayerCount; i++) _hiddenWidth = Math.Max(_hiddenWidth, layout.OutputsOf(i));
+        _interleaved = new float[]?[layout.LayerCount];
+        for (int i = 0; i < layout.LayerCount; i++)
+        {
+            int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
+            if (InterleavedGemv.Applies(fanIn)) _interleaved[i] = InterleavedGemv.Pack(_network.Weights(i), fanOut, fanIn);
+        }
     }
 
     /// <summary>Loads a model file written by <c>backprop train</c> or <see cref="ModelFile.Save"/>.</summary>
@@ -96,7 +105,8 @@ public sealed class Predictor
         {
             int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
             Span<float> z = i == layout.LayerCount - 1 ? output : scratch.Slice((i & 1) * _hiddenWidth, fanOut);
-            Blas2.Gemv<float>(_network.Weights(i), previous, _network.Biases(i), fanOut, fanIn, z); // z = W a + b
+            if (_interleaved[i] is { } w) InterleavedGemv.Multiply(w, previous, _network.Biases(i), fanOut, fanIn, z); // z = W a + b
+            else Blas2.Gemv<float>(_network.Weights(i), previous, _network.Biases(i), fanOut, fanIn, z);
             Activations.Forward<float>(layout.Activations[i], z, z);                               // a = f(z)
             previous = z;
         }
