@@ -46,8 +46,17 @@ internal static class DirectGemm
         ref T c2 = ref Unsafe.Add(ref c1, n);
         ref T c3 = ref Unsafe.Add(ref c2, n);
         TVector zero = TVector.Create(T.Zero);
+        int whole = VectorColumns(n, w);
+        if (whole < n && n >= w)
+        {
+            AxpyTail<T, TVector>(a, ref b, ref c0, i, k, n, accumulate);
+            AxpyTail<T, TVector>(a, ref b, ref c1, i + 1, k, n, accumulate);
+            AxpyTail<T, TVector>(a, ref b, ref c2, i + 2, k, n, accumulate);
+            AxpyTail<T, TVector>(a, ref b, ref c3, i + 3, k, n, accumulate);
+        }
+
         int j = 0;
-        for (; j + 2 * w <= n; j += 2 * w)
+        for (; j + 2 * w <= whole; j += 2 * w)
         {
             nuint j0 = (nuint)j, j1 = (nuint)(j + w);
             TVector s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
@@ -79,7 +88,7 @@ internal static class DirectGemm
             TVector.Store(s30, ref c3, j0); TVector.Store(s31, ref c3, j1);
         }
 
-        for (; j + w <= n; j += w)
+        for (; j + w <= whole; j += w)
         {
             nuint j0 = (nuint)j;
             TVector s0 = accumulate ? TVector.Load(ref c0, j0) : zero;
@@ -102,9 +111,9 @@ internal static class DirectGemm
             TVector.Store(s3, ref c3, j0);
         }
 
-        for (int r = 0; r < 4; r++)
+        if (n < w)
         {
-            AxpyScalarColumns(a, ref b, ref c, i + r, k, n, j, accumulate);
+            for (int r = 0; r < 4; r++) AxpyScalarColumns(a, ref b, ref c, i + r, k, n, accumulate);
         }
     }
 
@@ -114,8 +123,10 @@ internal static class DirectGemm
     {
         int w = TVector.Count;
         ref T cRow = ref Unsafe.Add(ref c, (nint)i * n);
+        int whole = VectorColumns(n, w);
+        if (whole < n && n >= w) AxpyTail<T, TVector>(a, ref b, ref cRow, i, k, n, accumulate);
         int j = 0;
-        for (; j + w <= n; j += w)
+        for (; j + w <= whole; j += w)
         {
             nuint j0 = (nuint)j;
             TVector s = accumulate ? TVector.Load(ref cRow, j0) : TVector.Create(T.Zero);
@@ -128,15 +139,39 @@ internal static class DirectGemm
             TVector.Store(s, ref cRow, j0);
         }
 
-        AxpyScalarColumns(a, ref b, ref c, i, k, n, j, accumulate);
+        if (n < w) AxpyScalarColumns(a, ref b, ref c, i, k, n, accumulate);
     }
 
-    // Columns past the last whole register: the same FMA chain as a vector lane, one element at a time.
-    private static void AxpyScalarColumns<T>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, int firstColumn, bool accumulate)
+    // The columns past the last whole register when a row is at least one register long: the
+    // register ending at column n, run before the whole registers so that it reads C's old values
+    // in every lane, and stored with its leading lanes (which belong to the last whole register)
+    // put back as they were. Each lane is the same FMA chain as a scalar column.
+    private static void AxpyTail<T, TVector>(in Matrix<T> a, ref T b, ref T cRow, int i, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        nuint j0 = (nuint)(n - w);
+        TVector old = TVector.Load(ref cRow, j0);
+        TVector s = accumulate ? old : TVector.Create(T.Zero);
+        ref T bRow = ref b;
+        for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, n))
+        {
+            s = TVector.FusedMultiplyAdd(TVector.Create(a[i, p]), TVector.Load(ref bRow, j0), s);
+        }
+
+        TVector.Store(TVector.ConditionalSelect(Elementwise.TailMask<T, TVector>(n % w), s, old), ref cRow, j0);
+    }
+
+    // The columns covered by whole registers; AxpyTail does the rest when a row is at least one register long.
+    private static int VectorColumns(int n, int w) => n - n % w;
+
+    // A row shorter than one register: the same FMA chain as a vector lane, one element at a time.
+    private static void AxpyScalarColumns<T>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T cRow = ref Unsafe.Add(ref c, (nint)i * n);
-        for (int j = firstColumn; j < n; j++)
+        for (int j = 0; j < n; j++)
         {
             T s = accumulate ? Unsafe.Add(ref cRow, j) : T.Zero;
             ref T bColumn = ref Unsafe.Add(ref b, j);
@@ -157,32 +192,80 @@ internal static class DirectGemm
         int i = 0;
         for (; i + 2 <= m; i += 2)
         {
-            int j = 0;
-            for (; j + 4 <= n; j += 4)
+            for (int j = 0; j + 4 <= n; j += 4)
             {
                 Dot2x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
-            }
-
-            for (; j < n; j++)
-            {
-                Dot1x1<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
-                Dot1x1<T, TVector>(ref a, ref b, ref c, i + 1, j, k, n, accumulate);
             }
         }
 
         for (; i < m; i++)
         {
-            int j = 0;
-            for (; j + 4 <= n; j += 4)
+            for (int j = 0; j + 4 <= n; j += 4)
             {
                 Dot1x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
             }
+        }
 
-            for (; j < n; j++)
+        // The last n % 4 columns: four rows of A at a time against one row of B, four chains.
+        for (int j = n - n % 4; j < n; j++)
+        {
+            int r = 0;
+            for (; r + 4 <= m; r += 4)
             {
-                Dot1x1<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+                Dot4x1<T, TVector>(ref a, ref b, ref c, r, j, k, n, accumulate);
+            }
+
+            for (; r < m; r++)
+            {
+                Dot1x1<T, TVector>(ref a, ref b, ref c, r, j, k, n, accumulate);
             }
         }
+    }
+
+    // Four rows of A against one row of B: the columns of C that the 4-wide blocks leave over.
+    private static void Dot4x1<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T a1 = ref Unsafe.Add(ref a0, k);
+        ref T a2 = ref Unsafe.Add(ref a1, k);
+        ref T a3 = ref Unsafe.Add(ref a2, k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector y = TVector.Load(ref b0, q);
+            s0 = TVector.FusedMultiplyAdd(TVector.Load(ref a0, q), y, s0);
+            s1 = TVector.FusedMultiplyAdd(TVector.Load(ref a1, q), y, s1);
+            s2 = TVector.FusedMultiplyAdd(TVector.Load(ref a2, q), y, s2);
+            s3 = TVector.FusedMultiplyAdd(TVector.Load(ref a3, q), y, s3);
+        }
+
+        if (p < k && k >= w)
+        {
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector y = TVector.Load(ref b0, q);
+            s0 = TVector.FusedMultiplyAdd(TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero), y, s0);
+            s1 = TVector.FusedMultiplyAdd(TVector.ConditionalSelect(mask, TVector.Load(ref a1, q), zero), y, s1);
+            s2 = TVector.FusedMultiplyAdd(TVector.ConditionalSelect(mask, TVector.Load(ref a2, q), zero), y, s2);
+            s3 = TVector.FusedMultiplyAdd(TVector.ConditionalSelect(mask, TVector.Load(ref a3, q), zero), y, s3);
+            p = k;
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        c0 = Finish(accumulate, c0, TVector.Sum(s0), ref a0, ref b0, p, k);
+        ref T c1 = ref Unsafe.Add(ref c0, n);
+        c1 = Finish(accumulate, c1, TVector.Sum(s1), ref a1, ref b0, p, k);
+        ref T c2 = ref Unsafe.Add(ref c1, n);
+        c2 = Finish(accumulate, c2, TVector.Sum(s2), ref a2, ref b0, p, k);
+        ref T c3 = ref Unsafe.Add(ref c2, n);
+        c3 = Finish(accumulate, c3, TVector.Sum(s3), ref a3, ref b0, p, k);
     }
 
     // One row of A against four rows of B: the single-sample forward (Gemv), four independent chains.

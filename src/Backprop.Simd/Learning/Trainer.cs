@@ -239,6 +239,13 @@ public sealed class Trainer : IDisposable, IParallelJob
             y[i * nL + _train.Label(sample)] = 1;
         }
 
+        // The next mini-batch's rows for this worker: fetched from DRAM while this step computes.
+        int nextStart = _batchStart + _options.BatchSize, nextCount = Math.Min(_options.BatchSize, _train.Count - nextStart);
+        for (int i = nextCount * worker / threads; i < nextCount * (worker + 1) / threads; i++)
+        {
+            Prefetch.ToL2(_train.Input(_order[nextStart + i]));
+        }
+
         if (count == 0)
         {
             Array.Clear(_gradients[worker]);
