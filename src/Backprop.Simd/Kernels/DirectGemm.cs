@@ -28,6 +28,15 @@ internal static class DirectGemm
         where TVector : struct, IVector<TVector, T>
     {
         int i = 0;
+        if (typeof(TVector) == typeof(Simd512<T>))
+        {
+            // 32 registers: six rows by four registers (24 accumulators) keep both FMA pipes busy.
+            for (; i + 6 <= m; i += 6)
+            {
+                AxpyRows6<T, TVector>(a, ref b, ref c, i, k, n, accumulate);
+            }
+        }
+
         for (; i + 4 <= m; i += 4)
         {
             AxpyRows4<T, TVector>(a, ref b, ref c, i, k, n, accumulate);
@@ -39,7 +48,72 @@ internal static class DirectGemm
         }
     }
 
-    private static void AxpyRows4<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate)
+    // Six rows of C, four registers wide: per p, four loads of B and six broadcasts of A feed 24 FMAs.
+    // Narrower column blocks and the tail go through the four- and one-row kernels' code paths per
+    // element in the same order, so every element is the same FMA chain as elsewhere.
+    private static void AxpyRows6<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        int whole = VectorColumns(n, w);
+        int wide = whole - whole % (4 * w);
+        TVector zero = TVector.Create(T.Zero);
+        for (int j = 0; j < wide; j += 4 * w)
+        {
+            nuint j0 = (nuint)j, j1 = j0 + (nuint)w, j2 = j1 + (nuint)w, j3 = j2 + (nuint)w;
+            ref T r0 = ref Unsafe.Add(ref c, (nint)i * n);
+            ref T r1 = ref Unsafe.Add(ref r0, n);
+            ref T r2 = ref Unsafe.Add(ref r1, n);
+            ref T r3 = ref Unsafe.Add(ref r2, n);
+            ref T r4 = ref Unsafe.Add(ref r3, n);
+            ref T r5 = ref Unsafe.Add(ref r4, n);
+            TVector s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+            TVector s20 = zero, s21 = zero, s22 = zero, s23 = zero, s30 = zero, s31 = zero, s32 = zero, s33 = zero;
+            TVector s40 = zero, s41 = zero, s42 = zero, s43 = zero, s50 = zero, s51 = zero, s52 = zero, s53 = zero;
+            if (accumulate)
+            {
+                s00 = TVector.Load(ref r0, j0); s01 = TVector.Load(ref r0, j1); s02 = TVector.Load(ref r0, j2); s03 = TVector.Load(ref r0, j3);
+                s10 = TVector.Load(ref r1, j0); s11 = TVector.Load(ref r1, j1); s12 = TVector.Load(ref r1, j2); s13 = TVector.Load(ref r1, j3);
+                s20 = TVector.Load(ref r2, j0); s21 = TVector.Load(ref r2, j1); s22 = TVector.Load(ref r2, j2); s23 = TVector.Load(ref r2, j3);
+                s30 = TVector.Load(ref r3, j0); s31 = TVector.Load(ref r3, j1); s32 = TVector.Load(ref r3, j2); s33 = TVector.Load(ref r3, j3);
+                s40 = TVector.Load(ref r4, j0); s41 = TVector.Load(ref r4, j1); s42 = TVector.Load(ref r4, j2); s43 = TVector.Load(ref r4, j3);
+                s50 = TVector.Load(ref r5, j0); s51 = TVector.Load(ref r5, j1); s52 = TVector.Load(ref r5, j2); s53 = TVector.Load(ref r5, j3);
+            }
+
+            ref T bRow = ref b;
+            for (int p = 0; p < k; p++, bRow = ref Unsafe.Add(ref bRow, n))
+            {
+                TVector b0 = TVector.Load(ref bRow, j0), b1 = TVector.Load(ref bRow, j1), b2 = TVector.Load(ref bRow, j2), b3 = TVector.Load(ref bRow, j3);
+                TVector x = TVector.Create(a[i, p]);
+                s00 = TVector.FusedMultiplyAdd(x, b0, s00); s01 = TVector.FusedMultiplyAdd(x, b1, s01); s02 = TVector.FusedMultiplyAdd(x, b2, s02); s03 = TVector.FusedMultiplyAdd(x, b3, s03);
+                x = TVector.Create(a[i + 1, p]);
+                s10 = TVector.FusedMultiplyAdd(x, b0, s10); s11 = TVector.FusedMultiplyAdd(x, b1, s11); s12 = TVector.FusedMultiplyAdd(x, b2, s12); s13 = TVector.FusedMultiplyAdd(x, b3, s13);
+                x = TVector.Create(a[i + 2, p]);
+                s20 = TVector.FusedMultiplyAdd(x, b0, s20); s21 = TVector.FusedMultiplyAdd(x, b1, s21); s22 = TVector.FusedMultiplyAdd(x, b2, s22); s23 = TVector.FusedMultiplyAdd(x, b3, s23);
+                x = TVector.Create(a[i + 3, p]);
+                s30 = TVector.FusedMultiplyAdd(x, b0, s30); s31 = TVector.FusedMultiplyAdd(x, b1, s31); s32 = TVector.FusedMultiplyAdd(x, b2, s32); s33 = TVector.FusedMultiplyAdd(x, b3, s33);
+                x = TVector.Create(a[i + 4, p]);
+                s40 = TVector.FusedMultiplyAdd(x, b0, s40); s41 = TVector.FusedMultiplyAdd(x, b1, s41); s42 = TVector.FusedMultiplyAdd(x, b2, s42); s43 = TVector.FusedMultiplyAdd(x, b3, s43);
+                x = TVector.Create(a[i + 5, p]);
+                s50 = TVector.FusedMultiplyAdd(x, b0, s50); s51 = TVector.FusedMultiplyAdd(x, b1, s51); s52 = TVector.FusedMultiplyAdd(x, b2, s52); s53 = TVector.FusedMultiplyAdd(x, b3, s53);
+            }
+
+            TVector.Store(s00, ref r0, j0); TVector.Store(s01, ref r0, j1); TVector.Store(s02, ref r0, j2); TVector.Store(s03, ref r0, j3);
+            TVector.Store(s10, ref r1, j0); TVector.Store(s11, ref r1, j1); TVector.Store(s12, ref r1, j2); TVector.Store(s13, ref r1, j3);
+            TVector.Store(s20, ref r2, j0); TVector.Store(s21, ref r2, j1); TVector.Store(s22, ref r2, j2); TVector.Store(s23, ref r2, j3);
+            TVector.Store(s30, ref r3, j0); TVector.Store(s31, ref r3, j1); TVector.Store(s32, ref r3, j2); TVector.Store(s33, ref r3, j3);
+            TVector.Store(s40, ref r4, j0); TVector.Store(s41, ref r4, j1); TVector.Store(s42, ref r4, j2); TVector.Store(s43, ref r4, j3);
+            TVector.Store(s50, ref r5, j0); TVector.Store(s51, ref r5, j1); TVector.Store(s52, ref r5, j2); TVector.Store(s53, ref r5, j3);
+        }
+
+        // The columns from `wide` on (whole registers, then the tail): the four-row kernel on rows i..i+3, the one-row kernel on i+4, i+5.
+        AxpyRows4<T, TVector>(a, ref b, ref c, i, k, n, accumulate, wide);
+        AxpyRow1<T, TVector>(a, ref b, ref c, i + 4, k, n, accumulate, wide);
+        AxpyRow1<T, TVector>(a, ref b, ref c, i + 5, k, n, accumulate, wide);
+    }
+
+    private static void AxpyRows4<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate, int firstColumn = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct, IVector<TVector, T>
     {
@@ -58,7 +132,7 @@ internal static class DirectGemm
             AxpyTail<T, TVector>(a, ref b, ref c3, i + 3, k, n, accumulate);
         }
 
-        int j = 0;
+        int j = firstColumn;
         for (; j + 2 * w <= whole; j += 2 * w)
         {
             nuint j0 = (nuint)j, j1 = (nuint)(j + w);
@@ -120,7 +194,7 @@ internal static class DirectGemm
         }
     }
 
-    private static void AxpyRow1<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate)
+    private static void AxpyRow1<T, TVector>(in Matrix<T> a, ref T b, ref T c, int i, int k, int n, bool accumulate, int firstColumn = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct, IVector<TVector, T>
     {
@@ -128,7 +202,7 @@ internal static class DirectGemm
         ref T cRow = ref Unsafe.Add(ref c, (nint)i * n);
         int whole = VectorColumns(n, w);
         if (whole < n && n >= w) AxpyTail<T, TVector>(a, ref b, ref cRow, i, k, n, accumulate);
-        int j = 0;
+        int j = firstColumn;
         for (; j + w <= whole; j += w)
         {
             nuint j0 = (nuint)j;
