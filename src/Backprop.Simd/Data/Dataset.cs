@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using Backprop.Simd.Kernels;
+
 namespace Backprop.Simd.Data;
 
 /// <summary>
@@ -8,6 +11,11 @@ public sealed class Dataset
 {
     private readonly float[] _inputs;
     private readonly byte[] _labels;
+
+    // For data read from IDX files: the pixels the inputs were made from (input = pixel / 255), a
+    // quarter of the bytes. The trainer gathers its mini-batches from these: a random sample's row
+    // comes from DRAM, and 784 bytes arrive four times sooner than 784 floats.
+    private byte[]? _pixels;
 
     /// <summary>A dataset over the given arrays (not copied).</summary>
     /// <exception cref="ArgumentException">The sizes disagree or a label is out of range.</exception>
@@ -55,6 +63,28 @@ public sealed class Dataset
     /// <summary>Sample <paramref name="index"/>'s label.</summary>
     public int Label(int index) => _labels[index];
 
+    /// <summary>Writes sample <paramref name="index"/>'s inputs into <paramref name="destination"/>: the bits of
+    /// <see cref="Input"/>, from the pixels when the data came from IDX files.</summary>
+    internal void CopyInput(int index, Span<float> destination)
+    {
+        if (_pixels is null)
+        {
+            Input(index).CopyTo(destination);
+            return;
+        }
+
+        destination = destination[..InputSize];
+        TensorPrimitives.ConvertTruncating<byte, float>(_pixels.AsSpan(index * InputSize, InputSize), destination);
+        TensorPrimitives.Divide(destination, 255f, destination); // IEEE division: the same bits as pixel / 255f one at a time
+    }
+
+    /// <summary>Asks for sample <paramref name="index"/>'s inputs to be brought into the cache ahead of <see cref="CopyInput"/>.</summary>
+    internal void PrefetchInput(int index)
+    {
+        if (_pixels is null) Prefetch.ToL2(Input(index));
+        else Prefetch.ToL2<byte>(_pixels.AsSpan(index * InputSize, InputSize));
+    }
+
     /// <summary>Reads an IDX image file and its label file; pixels are scaled to [0, 1].</summary>
     /// <exception cref="InvalidDataException">A file is malformed, or the two counts differ; the message names the files.</exception>
     public static Dataset FromIdx(string imagesPath, string labelsPath, int classCount = 10)
@@ -76,6 +106,6 @@ public sealed class Dataset
 
         var inputs = new float[images.Pixels.Length];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = images.Pixels[i] / 255f;
-        return new Dataset(inputs, labels, images.PixelsPerImage, classCount);
+        return new Dataset(inputs, labels, images.PixelsPerImage, classCount) { _pixels = images.Pixels.ToArray() };
     }
 }

@@ -13,10 +13,11 @@ internal static class Prefetch
     private const int CacheLine = 64;
 
     /// <summary>Prefetches every cache line of <paramref name="values"/> into L2 (and the levels beyond it).</summary>
-    public static unsafe void ToL2(ReadOnlySpan<float> values)
+    public static unsafe void ToL2<T>(ReadOnlySpan<T> values)
+        where T : unmanaged
     {
         if (!Sse.IsSupported || values.IsEmpty) return;
-        fixed (float* start = values)
+        fixed (T* start = values)
         {
             byte* first = (byte*)start, end = (byte*)(start + values.Length);
             for (byte* line = first; line < end; line += CacheLine) Sse.Prefetch1(line);

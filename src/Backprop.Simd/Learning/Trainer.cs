@@ -235,7 +235,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         for (int i = 0; i < count; i++)
         {
             int sample = _order[_batchStart + lo + i];
-            _train.Input(sample).CopyTo(x.Slice(i * n0, n0));
+            _train.CopyInput(sample, x.Slice(i * n0, n0));
             y[i * nL + _train.Label(sample)] = 1;
         }
 
@@ -243,7 +243,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         int nextStart = _batchStart + _options.BatchSize, nextCount = Math.Min(_options.BatchSize, _train.Count - nextStart);
         for (int i = nextCount * worker / threads; i < nextCount * (worker + 1) / threads; i++)
         {
-            Prefetch.ToL2(_train.Input(_order[nextStart + i]));
+            _train.PrefetchInput(_order[nextStart + i]);
         }
 
         if (count == 0)
