@@ -6,8 +6,12 @@ namespace Backprop.Simd.Kernels;
 /// <summary>Width and path dispatch for the three GEMM shapes; callers have validated the shapes.</summary>
 internal static class Gemm
 {
-    /// <summary>Below this in any dimension, packing costs more than it saves.</summary>
-    internal const int PackedThreshold = 64;
+    /// <summary>
+    /// Below this in any dimension, packing costs more than it saves. Measured on the 784-input layer
+    /// at batch 128 with 100 outputs: the direct kernels take 164 / 153 / 144 us for the forward,
+    /// backward and weight-gradient products against 311 / 194 / 212 us packed.
+    /// </summary>
+    internal const int PackedThreshold = 128;
 
     private static bool UsePacked(GemmPath path, int m, int k, int n) =>
         path == GemmPath.Packed || (path == GemmPath.Auto && Math.Min(m, Math.Min(k, n)) >= PackedThreshold);
