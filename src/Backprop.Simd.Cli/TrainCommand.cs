@@ -121,6 +121,8 @@ internal static class TrainCommand
         private readonly List<EpochReport> _reports = [];
         private readonly CancellationTokenSource _stop = new();
         private int _firstEpoch = 1;
+        private int _trainingCollections;                               // gen0 collections inside the epochs' steps
+        private readonly int _runCollections = GC.CollectionCount(0);  // at the start of training, for the whole run's count
 
         public int Execute(Network<float> network, TrainingCheckpoint? checkpoint)
         {
@@ -194,6 +196,8 @@ internal static class TrainCommand
                     samples_per_second = split.Train.Count / median,
                     threads = trainer.Threads,
                     threads_requested = options.Threads,
+                    gen0_collections_training = _trainingCollections,
+                    gen0_collections = GC.CollectionCount(0) - _runCollections,
                     seed = options.Seed,
                     model = Path.GetFullPath(modelPath),
                     layers = layout.Sizes.ToArray(),
@@ -231,6 +235,7 @@ internal static class TrainCommand
                 ProgressTask? task = context?.AddTask($"epoch {epoch}/{options.Epochs}", maxValue: split.Train.Count);
                 long lastUpdate = 0;
                 int reported = 0;
+                int collections = GC.CollectionCount(0);
                 (double trainCost, double seconds) = trainer.TrainEpoch(epoch, task is null ? null : done =>
                 {
                     // Redraw at most every 50 ms: the progress bar must not slow the steps down.
@@ -240,6 +245,7 @@ internal static class TrainCommand
                     task.Increment(done - reported);
                     reported = done;
                 }, _stop.Token);
+                _trainingCollections += GC.CollectionCount(0) - collections;
                 if (trainer.IsStopped) throw new OperationCanceledException();
                 Evaluation test = Trainer.Evaluate(trainer.Network, split.Test, options.Cost);
                 var report = new EpochReport(epoch, trainCost, test, seconds) { SamplesPerSecond = split.Train.Count / seconds };
