@@ -5,7 +5,7 @@ Same products as bench/Backprop.Simd.Benchmarks/NetworkShapeGemmBenchmarks.cs (i
 forward Z = X W^T, backward G = Delta W, weight gradient Delta^T X, for batch 10 and 128 and
 30 and 100 outputs. Prints the median of many timed calls in microseconds and GFLOP/s.
 Run: OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/numpy_gemm_shapes.py
-(bench/peers/compare_gemm.sh sets these).
+(bench/peers/compare_gemm.sh sets these and runs ours beside it).
 """
 import json
 import sys
