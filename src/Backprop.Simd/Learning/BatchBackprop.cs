@@ -21,6 +21,7 @@ public sealed class BatchBackprop<T>
     private readonly NetworkLayout _layout;
     private readonly T[][] _activations; // A^(i+1) [capacity, n_(i+1)]
     private readonly T[][] _deltas;      // Delta^(i+1) [capacity, n_(i+1)]
+    private readonly T[] _ones;          // [capacity] of 1: db = Delta^T 1 sums a layer's delta rows in one product
 
     /// <summary>Buffers for slices of up to <paramref name="capacity"/> samples of networks of <paramref name="layout"/>.</summary>
     public BatchBackprop(NetworkLayout layout, int capacity)
@@ -36,6 +37,9 @@ public sealed class BatchBackprop<T>
             _activations[i] = new T[(long)capacity * layout.OutputsOf(i)];
             _deltas[i] = new T[(long)capacity * layout.OutputsOf(i)];
         }
+
+        _ones = new T[capacity];
+        Array.Fill(_ones, T.One);
     }
 
     /// <summary>The most samples one call takes.</summary>
@@ -95,9 +99,8 @@ public sealed class BatchBackprop<T>
             ReadOnlySpan<T> delta = _deltas[i].AsSpan(0, count * fanOut);                    // [count, fanOut]
             ReadOnlySpan<T> previous = i == 0 ? inputs : _activations[i - 1].AsSpan(0, count * fanIn); // [count, fanIn]
             Blas3.MultiplyTransposedA(delta, previous, fanOut, count, fanIn, _layout.Weights(gradient, i)); // dW = Delta^T A
-            Span<T> biasGradient = _layout.Biases(gradient, i);
-            biasGradient.Clear();
-            for (int x = 0; x < count; x++) Blas1.Add(biasGradient, delta.Slice(x * fanOut, fanOut), biasGradient); // db = sum_x delta_x
+            // db = sum_x delta_x = Delta^T 1: one FMA chain per output, fma(1, d, s) = s + d exactly, in sample order.
+            Blas2.GemvTransposed<T>(delta, _ones.AsSpan(0, count), count, fanOut, _layout.Biases(gradient, i));
             if (i > 0)
             {
                 Span<T> back = _deltas[i - 1].AsSpan(0, count * fanIn);
