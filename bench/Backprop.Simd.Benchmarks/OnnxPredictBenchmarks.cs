@@ -1,10 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
-using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
-using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Benchmarks;
 
@@ -26,10 +21,7 @@ public class OnnxPredictBenchmarks
     public void Setup()
     {
         int[] sizes = Layers.Split(',').Select(int.Parse).ToArray();
-        var network = Network<float>.Create(NetworkLayout.Uniform(sizes, Activation.Sigmoid), Initialization.Scaled, 1);
-        byte[] onnx = OnnxModel.Serialize(new SavedModel(network, CostFunction.Quadratic));
-        _predictor = new Predictor(OnnxModel.Deserialize(onnx, "exported").Network);
-        _peer = new OnnxRuntimePredictor(onnx, sizes[0], sizes[^1]);
+        (_predictor, _peer) = OnnxComparison.For(sizes);
         var random = new Random(42);
         _input = Enumerable.Range(0, sizes[0]).Select(_ => random.NextSingle()).ToArray();
         _output = new float[sizes[^1]];

@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
-using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
-using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Benchmarks;
 
@@ -27,10 +22,8 @@ internal static class PredictLatency
         var ratios = new List<string>();
         foreach (int[] sizes in new[] { new[] { 784, 30, 10 }, new[] { 784, 100, 10 } })
         {
-            var network = Network<float>.Create(NetworkLayout.Uniform(sizes, Activation.Sigmoid), Initialization.Scaled, 1);
-            byte[] onnx = OnnxModel.Serialize(new SavedModel(network, CostFunction.Quadratic));
-            var predictor = new Predictor(OnnxModel.Deserialize(onnx, "exported").Network);
-            using var peer = new OnnxRuntimePredictor(onnx, sizes[0], sizes[^1]);
+            using OnnxComparison engines = OnnxComparison.For(sizes);
+            (Predictor predictor, OnnxRuntimePredictor peer) = engines;
             var random = new Random(42);
             float[] inputs = Enumerable.Range(0, 64 * sizes[0]).Select(_ => random.NextSingle()).ToArray();
             var output = new float[sizes[^1]];
