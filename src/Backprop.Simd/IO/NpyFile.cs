@@ -9,11 +9,16 @@ namespace Backprop.Simd.IO;
 
 /// <summary>
 /// NumPy <c>.npy</c> files of float32 or float64, little-endian, C order: what <c>numpy.save</c>
-/// writes and <c>numpy.load</c> / <c>torch.from_numpy</c> read. Format 1.0 is written; 1.0, 2.0
-/// and 3.0 headers are read.
+/// writes and <c>numpy.load</c> / <c>torch.from_numpy</c> read; integer arrays (labels) are read too.
+/// Format 1.0 is written; 1.0, 2.0 and 3.0 headers are read. Every error reading a file is an
+/// <see cref="InvalidDataException"/> naming it, and nothing is allocated for the shape a header
+/// claims before the payload's length is checked against it.
 /// </summary>
 public static partial class NpyFile
 {
+    // Longest header read; NumPy itself refuses headers over 10,000 bytes unless told otherwise.
+    private const int MaxHeaderLength = 1 << 20;
+
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Writes <paramref name="data"/> with the given shape (its product must be the length), atomically.</summary>
@@ -55,66 +60,51 @@ public static partial class NpyFile
     /// <summary>Reads a float32 or float64 C-order array as <typeparamref name="T"/> (converting if needed).</summary>
     /// <exception cref="InvalidDataException">Not an .npy file, an unsupported type or order, or a truncated payload; the message names the file.</exception>
     public static (T[] Data, int[] Shape) Read<T>(string path)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Parse<T>(File.ReadAllBytes(path), path);
+
+    /// <summary>
+    /// Reads a C-order array of integers, for example class labels: int8, int16, int32, int64, uint8, uint16 or uint32,
+    /// little-endian ('|i1', '&lt;i2', '&lt;i4', '&lt;i8', '|u1', '&lt;u2', '&lt;u4'; '&lt;u1' and '&lt;i1' too), widened to long.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not an .npy file, a float or other non-integer dtype, Fortran order, or a
+    /// payload of the wrong length; the message names the file.</exception>
+    public static (long[] Data, int[] Shape) ReadIntegers(string path) => ParseIntegers(File.ReadAllBytes(path), path);
+
+    /// <summary>Reads only the header of an .npy file (its dtype descriptor and shape), not the data.</summary>
+    /// <exception cref="InvalidDataException">Not an .npy file or a malformed header; the message names the file.</exception>
+    public static NpyHeader ReadHeader(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        long length = stream.Length;
+        byte[] preamble = new byte[Math.Min(length, 12)];
+        stream.ReadExactly(preamble);
+        (int start, long headerLength) = Preamble(preamble, length, path);
+        byte[] header = new byte[start + headerLength];
+        stream.Position = 0;
+        stream.ReadExactly(header);
+        return ParseHeader(header, length, path);
+    }
+
+    /// <summary>The dtype descriptor of an .npy file, for example "&lt;f4" or "&lt;i8".</summary>
+    /// <exception cref="InvalidDataException">Not an .npy file or a malformed header.</exception>
+    public static string DataType(string path) => ReadHeader(path).Descr;
+
+    /// <summary><see cref="Read{T}(string)"/> of a whole file in memory; <paramref name="name"/> appears in errors.</summary>
+    internal static (T[] Data, int[] Shape) Parse<T>(ReadOnlySpan<byte> file, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        byte[] file = File.ReadAllBytes(path);
-        if (file.Length < 10 || !file.AsSpan(0, 6).SequenceEqual(Magic))
+        NpyHeader header = ParseHeader(file, file.Length, name);
+        CheckOrder(header, name);
+        int elementSize = FloatSize(header.Descr);
+        if (elementSize == 0)
         {
-            throw new InvalidDataException($"'{path}' is not an .npy file: it does not start with \\x93NUMPY.");
+            string hint = IntegerSize(header.Descr, out _) > 0 ? " (integer arrays, such as labels, are read with ReadIntegers)" : "";
+            throw new InvalidDataException($"'{name}': dtype '{header.Descr}' is not supported; use little-endian float32 ('<f4') or float64 ('<f8'){hint}.");
         }
 
-        int major = file[6];
-        int headerLength, headerStart;
-        if (major == 1)
-        {
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(8));
-            headerStart = 10;
-        }
-        else if (major is 2 or 3 && file.Length >= 12)
-        {
-            headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(8)));
-            headerStart = 12;
-        }
-        else
-        {
-            throw new InvalidDataException($"'{path}': .npy format version {major} is not supported (1, 2 and 3 are).");
-        }
-
-        if ((long)headerStart + headerLength > file.Length)
-        {
-            throw new InvalidDataException($"'{path}': the header claims {headerLength} bytes at offset {headerStart}, but the file has {file.Length}.");
-        }
-
-        string header = Encoding.Latin1.GetString(file, headerStart, headerLength);
-        string descr = Field(DescrPattern(), header, path, "descr");
-        if (Field(FortranPattern(), header, path, "fortran_order") != "False")
-        {
-            throw new InvalidDataException($"'{path}': Fortran-order arrays are not supported; save with C order.");
-        }
-
-        int[] shape = Field(ShapePattern(), header, path, "shape")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v
-                : throw new InvalidDataException($"'{path}': the shape has a dimension '{d}' that is not a size."))
-            .ToArray();
-        long count = 1;
-        foreach (int d in shape) count = checked(count * d);
-
-        int elementSize = descr switch
-        {
-            "<f4" => 4,
-            "<f8" => 8,
-            _ => throw new InvalidDataException($"'{path}': dtype '{descr}' is not supported; use little-endian float32 ('<f4') or float64 ('<f8')."),
-        };
-        int payload = headerStart + headerLength;
-        if (file.Length - payload != count * elementSize)
-        {
-            throw new InvalidDataException(
-                $"'{path}': shape ({string.Join(", ", shape)}) of {descr} needs {count * elementSize} bytes after offset {payload}, but the file has {file.Length - payload}.");
-        }
-
-        ReadOnlySpan<byte> raw = file.AsSpan(payload);
-        var data = new T[count];
+        ReadOnlySpan<byte> raw = Payload(file, header, elementSize, name);
+        var data = new T[header.Count];
         if (elementSize == 4)
         {
             for (int i = 0; i < data.Length; i++) data[i] = T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]));
@@ -124,7 +114,151 @@ public static partial class NpyFile
             for (int i = 0; i < data.Length; i++) data[i] = T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(raw[(i * 8)..]));
         }
 
-        return (data, shape);
+        return (data, header.Shape);
+    }
+
+    /// <summary><see cref="ReadIntegers(string)"/> of a whole file in memory; <paramref name="name"/> appears in errors.</summary>
+    internal static (long[] Data, int[] Shape) ParseIntegers(ReadOnlySpan<byte> file, string name)
+    {
+        NpyHeader header = ParseHeader(file, file.Length, name);
+        CheckOrder(header, name);
+        int elementSize = IntegerSize(header.Descr, out bool signed);
+        if (elementSize == 0)
+        {
+            throw new InvalidDataException(FloatSize(header.Descr) > 0 || header.Descr.Contains('f')
+                ? $"'{name}': dtype '{header.Descr}' holds floats, but integer labels are needed (int8, int16, int32, int64, uint8, uint16 or uint32); save them with e.g. y.astype(np.int64)."
+                : $"'{name}': dtype '{header.Descr}' is not supported for integer labels; use little-endian int8, int16, int32, int64, uint8, uint16 or uint32 ('|i1', '<i2', '<i4', '<i8', '|u1', '<u2', '<u4').");
+        }
+
+        ReadOnlySpan<byte> raw = Payload(file, header, elementSize, name);
+        var data = new long[header.Count];
+        for (int i = 0; i < data.Length; i++)
+        {
+            ReadOnlySpan<byte> at = raw[(i * elementSize)..];
+            data[i] = (elementSize, signed) switch
+            {
+                (1, false) => at[0],
+                (1, true) => (sbyte)at[0],
+                (2, false) => BinaryPrimitives.ReadUInt16LittleEndian(at),
+                (2, true) => BinaryPrimitives.ReadInt16LittleEndian(at),
+                (4, false) => BinaryPrimitives.ReadUInt32LittleEndian(at),
+                (4, true) => BinaryPrimitives.ReadInt32LittleEndian(at),
+                _ => BinaryPrimitives.ReadInt64LittleEndian(at),
+            };
+        }
+
+        return (data, header.Shape);
+    }
+
+    /// <summary>Parses the header at the start of <paramref name="file"/> (the whole file, or at least its header, of
+    /// <paramref name="fileLength"/> bytes).</summary>
+    internal static NpyHeader ParseHeader(ReadOnlySpan<byte> file, long fileLength, string name)
+    {
+        (int start, long length) = Preamble(file, fileLength, name);
+        string header = Encoding.Latin1.GetString(file.Slice(start, (int)length));
+        string descr = Field(DescrPattern(), header, name, "descr");
+        bool fortran = Field(FortranPattern(), header, name, "fortran_order") == "True";
+        string[] dimensions = Field(ShapePattern(), header, name, "shape")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new int[dimensions.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (!int.TryParse(dimensions[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+            {
+                throw new InvalidDataException($"'{name}': the shape has a dimension '{dimensions[i]}' that is not a size.");
+            }
+        }
+
+        long count = shape.Contains(0) ? 0 : 1;
+        foreach (int d in shape)
+        {
+            if (count > Array.MaxLength / Math.Max(d, 1))
+            {
+                throw new InvalidDataException($"'{name}': shape ({string.Join(", ", shape)}) holds more than {Array.MaxLength} elements, more than an array holds.");
+            }
+
+            count *= d;
+        }
+
+        return new NpyHeader(descr, fortran, shape, count, start + length);
+    }
+
+    // The magic, version and header length: where the header starts and how long it is, checked against the file.
+    private static (int Start, long Length) Preamble(ReadOnlySpan<byte> file, long fileLength, string name)
+    {
+        if (file.Length < 6 || !file[..6].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"'{name}' is not an .npy file: it does not start with \\x93NUMPY.");
+        }
+
+        int major = file.Length > 6 ? file[6] : 0;
+        if (major is not (1 or 2 or 3) && file.Length > 6)
+        {
+            throw new InvalidDataException($"'{name}': .npy format version {major} is not supported (1, 2 and 3 are).");
+        }
+
+        int start = major == 1 ? 10 : 12;
+        if (file.Length < start)
+        {
+            throw new InvalidDataException($"'{name}': the file ends at offset {fileLength}, inside the .npy preamble of {start} bytes.");
+        }
+
+        long length = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(file[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(file[8..]);
+        if (length > MaxHeaderLength)
+        {
+            throw new InvalidDataException($"'{name}': offset 8: the header claims {length} bytes, more than the {MaxHeaderLength} read (NumPy writes under 100).");
+        }
+
+        if (start + length > fileLength)
+        {
+            throw new InvalidDataException($"'{name}': the header claims {length} bytes at offset {start}, but the file has {fileLength}.");
+        }
+
+        return (start, length);
+    }
+
+    private static void CheckOrder(NpyHeader header, string name)
+    {
+        if (header.FortranOrder)
+        {
+            throw new InvalidDataException($"'{name}': Fortran-order arrays are not supported; save with C order.");
+        }
+    }
+
+    // The data after the header, checked to be exactly the shape's elements before anything is allocated for them.
+    private static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> file, NpyHeader header, int elementSize, string name)
+    {
+        long needed = header.Count * elementSize;
+        long available = file.Length - header.DataOffset;
+        if (available != needed)
+        {
+            throw new InvalidDataException(
+                $"'{name}': shape ({string.Join(", ", header.Shape)}) of {header.Descr} needs {needed} bytes after offset {header.DataOffset}, but the file has {available}.");
+        }
+
+        return file[(int)header.DataOffset..];
+    }
+
+    /// <summary>Bytes per element of a float dtype <see cref="Read{T}"/> reads, else 0.</summary>
+    internal static int FloatSize(string descr) => descr switch
+    {
+        "<f4" => 4,
+        "<f8" => 8,
+        _ => 0,
+    };
+
+    /// <summary>Bytes per element of an integer dtype <see cref="ReadIntegers"/> reads, else 0.</summary>
+    internal static int IntegerSize(string descr, out bool signed)
+    {
+        signed = descr is "|i1" or "<i1" or "<i2" or "<i4" or "<i8";
+        return descr switch
+        {
+            "|u1" or "<u1" or "|i1" or "<i1" => 1,
+            "<u2" or "<i2" => 2,
+            "<u4" or "<i4" => 4,
+            "<i8" => 8,
+            _ => 0,
+        };
     }
 
     private static string Descriptor<T>() =>
@@ -141,8 +275,10 @@ public static partial class NpyFile
     private static string Field(Regex pattern, string header, string path, string name)
     {
         Match match = pattern.Match(header);
-        return match.Success ? match.Groups[1].Value : throw new InvalidDataException($"'{path}': the header has no '{name}' entry: {header.Trim()}");
+        return match.Success ? match.Groups[1].Value : throw new InvalidDataException($"'{path}': the header has no '{name}' entry: {Shown(header.Trim())}");
     }
+
+    private static string Shown(string text) => text.Length <= 200 ? text : text[..200] + "...";
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
     private static partial Regex DescrPattern();
