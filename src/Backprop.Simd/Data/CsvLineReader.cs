@@ -46,6 +46,7 @@ internal sealed class CsvLineReader(TextReader reader, string name)
         int to = stop > from && _buffer[stop - 1] == '\r' ? stop - 1 : stop;
         _start = next;
         _scanned = 0;
+        if (LineNumber == int.MaxValue) throw new InvalidDataException($"{name}: line {LineNumber}: the text has more lines than are counted ({int.MaxValue}).");
         LineNumber++;
         ReadOnlySpan<char> line = _buffer.AsSpan(from, to - from);
         return LineNumber == 1 && line.Length > 0 && line[0] == '\uFEFF' ? line[1..] : line;

@@ -354,6 +354,29 @@ public sealed class CsvFileTests() : TemporaryFolder("csv-tests-")
         Assert.All(table.Features, f => Assert.Equal(0.125f, f));
     }
 
+    private sealed class Trickle(string text) : TextReader
+    {
+        private int _at;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            if (_at == text.Length || count == 0) return 0;
+            buffer[index] = text[_at++];
+            return 1;
+        }
+    }
+
+    [Fact]
+    public void A_reader_returning_one_character_at_a_time_gives_the_same_table()
+    {
+        string text = "\uFEFF\"a\";b\r\n\r\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"{i}.5;{(i % 3 == 0 ? "x" : "\"y;\"\"z\"\"\"")}\r\n"));
+        CsvTable whole = Read(text), trickled = CsvFile.Read(new Trickle(text), "t.csv");
+        Assert.Equal(whole.Features, trickled.Features);
+        Assert.Equal(whole.TargetCodes, trickled.TargetCodes);
+        Assert.Equal(["x", "y;\"z\""], trickled.TargetClasses);
+        Assert.Equal(2002, trickled.LineOf(1999));
+    }
+
     [Fact]
     public void A_large_file_allocates_a_small_multiple_of_its_size()
     {
