@@ -60,8 +60,8 @@ public class TrainingBenchmarks : IFlopCount
         var random = new SeededRandom(5);
         var inputs = new float[60_000 * 784];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
-        var labels = new byte[60_000];
-        for (int i = 0; i < labels.Length; i++) labels[i] = (byte)random.NextInt(10);
-        return new Dataset(inputs, labels, 784, 10);
+        var labels = new int[60_000];
+        for (int i = 0; i < labels.Length; i++) labels[i] = random.NextInt(10);
+        return Dataset.FromArrays(inputs, 784, labels, 10);
     }
 }

@@ -13,13 +13,16 @@ internal static class BackpropCli
 {
     public const int Success = 0, Failure = 1, Usage = 2;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Console.In);
+
+    /// <summary>Runs the command line with the given streams (stdin is read by <c>predict --input -</c>).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var root = new RootCommand("backprop: train, evaluate and check small dense neural networks (Backprop.Simd)")
         {
             TrainCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout),
-            PredictCommand.Create(stdout),
+            PredictCommand.Create(stdout, stdin),
             GradcheckCommand.Create(stdout),
             ExportCommand.CreateExport(stdout),
             ExportCommand.CreateGradients(stdout),

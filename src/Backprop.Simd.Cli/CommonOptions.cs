@@ -17,6 +17,17 @@ internal static class CommonOptions
         Description = "Folder with the four MNIST-named IDX files (raw or .gz); default: the embedded digits",
     };
 
+    /// <summary>A model with its schema, or a usage error when the data is not what it was trained on.</summary>
+    public static void RequireSchemaFits(SavedModel model, Dataset data, string source)
+    {
+        if (model.Schema.Task != data.Task)
+        {
+            throw new UsageException($"--data: the model is for {TrainingData.Name(model.Schema.Task)}, but {source} was read as {TrainingData.Name(data.Task)} (say --task).");
+        }
+
+        RequireFits(model.Network.Layout, data, source);
+    }
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print JSON objects, one per line, instead of tables",
@@ -45,7 +56,7 @@ internal static class CommonOptions
 
     public static DataSplit LoadData(string? folder) => folder is null ? EmbeddedDigits.Load() : MnistFolder.Load(folder);
 
-    public static int[] ParseLayers(string text)
+    public static int[] ParseLayers(string text, string option = "--layers", int minimum = 2)
     {
         string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
@@ -53,11 +64,11 @@ internal static class CommonOptions
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
             {
-                throw new UsageException($"--layers: '{parts[i]}' (item {i + 1} of '{text}') is not a layer size; use positive integers such as 784,30,10.");
+                throw new UsageException($"{option}: '{parts[i]}' (item {i + 1} of '{text}') is not a layer size; use positive integers such as {(minimum == 2 ? "784,30,10" : "32,16")}.");
             }
         }
 
-        if (sizes.Length < 2) throw new UsageException($"--layers: '{text}' needs at least an input and an output size, such as 784,10.");
+        if (sizes.Length < minimum) throw new UsageException($"{option}: '{text}' needs at least an input and an output size, such as 784,10.");
         return sizes;
     }
 
@@ -110,9 +121,10 @@ internal static class CommonOptions
             throw new UsageException($"--layers: the network takes {layout.InputSize} inputs, but {source} has {data.InputSize} values per sample.");
         }
 
-        if (layout.OutputSize != data.ClassCount)
+        if (layout.OutputSize != data.TargetSize)
         {
-            throw new UsageException($"--layers: the network has {layout.OutputSize} outputs, but {source} has {data.ClassCount} classes.");
+            string targets = data.Task == LearningTask.Classification ? $"{data.ClassCount} classes (one output each)" : $"{data.TargetSize} target value(s) per sample";
+            throw new UsageException($"--layers: the network has {layout.OutputSize} outputs, but {source} has {targets}.");
         }
     }
 }

@@ -15,6 +15,9 @@ internal static class EmbeddedDigits
         return new DataSplit(train, test, Name);
     }
 
+    /// <summary>The training images' pixels as read from the embedded file (for checks against the dataset's inputs).</summary>
+    internal static IdxImages TrainImages() => IdxFile.ReadImages(Open("train-images-idx3-ubyte.gz"), "embedded:train-images-idx3-ubyte.gz");
+
     private static Dataset Read(string images, string labels)
     {
         IdxImages pixels = IdxFile.ReadImages(Open(images), "embedded:" + images);

@@ -65,9 +65,10 @@ internal static class ExportCommand
 
             Network<double> network = saved.Network.Convert<double>();
             NetworkLayout layout = network.Layout;
-            double[] x = split.Train.Input(i).ToArray().Select(v => (double)v).ToArray();
-            var y = new double[layout.OutputSize];
-            y[split.Train.Label(i)] = 1;
+            var row = new float[split.Train.InputSize];
+            split.Train.CopyInput(i, row);
+            double[] x = row.Select(v => (double)v).ToArray();
+            double[] y = split.Train.Target(i).ToArray().Select(v => (double)v).ToArray();
             var gradient = new double[layout.ParameterCount];
             double cost = new SampleBackprop<double>(layout).Backpropagate(network, x, y, saved.Cost, gradient);
             string folder = result.GetValue(output)!;

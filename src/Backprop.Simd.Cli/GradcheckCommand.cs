@@ -125,10 +125,12 @@ internal static class GradcheckCommand
             Dataset train = CommonOptions.LoadData(folder).Train;
             CommonOptions.RequireFits(layout, train, folder ?? EmbeddedDigits.Name);
             if (count > train.Count) throw new UsageException($"--samples: the data has only {train.Count} samples.");
+            var row = new float[n0];
             for (int x = 0; x < count; x++)
             {
-                for (int j = 0; j < n0; j++) inputs[x * n0 + j] = train.Input(x)[j];
-                targets[x * nL + train.Label(x)] = 1;
+                train.CopyInput(x, row);
+                for (int j = 0; j < n0; j++) inputs[x * n0 + j] = row[j];
+                for (int j = 0; j < nL; j++) targets[x * nL + j] = train.Target(x)[j];
             }
 
             return (inputs, targets, folder ?? EmbeddedDigits.Name);

@@ -1,50 +1,169 @@
 using System.CommandLine;
+using System.Globalization;
 using Backprop.Simd.Data;
+using Backprop.Simd.Inference;
 using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
 
 namespace Backprop.Simd.Cli;
 
-/// <summary><c>backprop predict</c>: the output vector and predicted class of one test sample.</summary>
+/// <summary>
+/// <c>backprop predict</c>: a model's outputs for each row of a CSV or .npy file (or CSV on stdin),
+/// through the Predictor (which applies the model's standardisation); or, with --index, for one test
+/// sample of an MNIST folder.
+/// </summary>
 internal static class PredictCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextReader stdin)
     {
         Option<string> model = CommonOptions.Model(required: true);
         Option<string?> data = CommonOptions.Data();
-        Option<int> index = new("--index") { Description = "Index of the test sample", Required = true };
+        Option<string?> input = new("--input") { Description = "Inputs to predict: FILE.csv (a header; the model's input columns, by name where it has names), FILE.npy [n, d], or - for CSV on stdin" };
+        Option<string?> delimiter = new("--delimiter") { Description = "CSV: ',' ';' or 'tab' (default: detected)" };
+        Option<int?> index = new("--index") { Description = "Index of a test sample of --data (MNIST folders and the embedded digits)" };
         Option<bool> json = CommonOptions.Json();
-        var command = new Command("predict", "The output vector and the predicted class for one test sample") { model, data, index, json };
+        var command = new Command("predict", "Outputs for each input row (class and probabilities, or regression values), or for one test sample") { model, data, input, delimiter, index, json };
         command.SetAction(result =>
         {
             SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
-            DataSplit split = CommonOptions.LoadData(result.GetValue(data));
-            CommonOptions.RequireFits(saved.Network.Layout, split.Test, split.Source);
-            int i = result.GetValue(index);
-            if ((uint)i >= (uint)split.Test.Count)
+            if (result.GetValue(input) is string inputPath)
             {
-                throw new UsageException($"--index: {i} is outside the test set of {split.Source} (0 to {split.Test.Count - 1}).");
+                if (result.GetValue(index) is not null) throw new UsageException("--index: give either --input or --index, not both.");
+                return PredictRows(saved, inputPath, result.GetValue(delimiter), result.GetValue(json), stdout, stdin);
             }
 
-            float[] output = new SampleBackprop<float>(saved.Network.Layout).Forward(saved.Network, split.Test.Input(i)).ToArray();
-            int predicted = Activations.Argmax<float>(output);
-            int label = split.Test.Label(i);
-            if (result.GetValue(json))
-            {
-                JsonLine.Write(stdout, new { index = i, predicted, label, correct = predicted == label, output });
-            }
-            else
-            {
-                stdout.WriteLine($"sample {i}: predicted {predicted}, label {label} ({(predicted == label ? "correct" : "wrong")})");
-                for (int c = 0; c < output.Length; c++)
-                {
-                    stdout.WriteLine($"  {c}: {output[c],10:F6} {new string('#', (int)Math.Round(40 * Math.Clamp(output[c], 0, 1)))}");
-                }
-            }
-
-            return BackpropCli.Success;
+            if (result.GetValue(index) is not int i) throw new UsageException("--input: give the inputs to predict (--input FILE.csv|FILE.npy|-), or --index N for a test sample.");
+            return PredictSample(saved, result.GetValue(data), i, result.GetValue(json), stdout);
         });
         return command;
     }
+
+    private static int PredictRows(SavedModel saved, string path, string? delimiter, bool json, TextWriter stdout, TextReader stdin)
+    {
+        var predictor = new Predictor(saved);
+        (float[] inputs, int count, string source) = ReadInputs(saved, path, delimiter, stdin);
+        var outputs = new float[count * predictor.OutputSize];
+        predictor.PredictBatch(inputs, count, outputs);
+        DataSchema schema = saved.Schema;
+        int nL = predictor.OutputSize;
+        bool classes = schema.Task == LearningTask.Classification;
+        string[] names = Enumerable.Range(0, nL).Select(j => classes ? schema.ClassName(j) : j < schema.OutputNames.Count ? schema.OutputNames[j] : $"output{j}").ToArray();
+        if (!json) stdout.WriteLine(string.Join(',', (classes ? names.Select(n => "p_" + n).Prepend("class") : names).Select(Quote)));
+        for (int row = 0; row < count; row++)
+        {
+            float[] a = outputs.AsSpan(row * nL, nL).ToArray();
+            int best = Activations.Argmax<float>(a);
+            if (json)
+            {
+                var line = new Dictionary<string, object?> { ["row"] = row };
+                if (classes)
+                {
+                    line["class"] = names[best];
+                    line["index"] = best;
+                    line["probabilities"] = names.Select((n, j) => (n, j)).ToDictionary(p => p.n, p => (object)a[p.j]);
+                }
+                else
+                {
+                    line["outputs"] = names.Select((n, j) => (n, j)).ToDictionary(p => p.n, p => (object)a[p.j]);
+                }
+
+                JsonLine.Write(stdout, line);
+                continue;
+            }
+
+            IEnumerable<string> values = a.Select(v => v.ToString("R", CultureInfo.InvariantCulture));
+            stdout.WriteLine(string.Join(',', classes ? values.Prepend(Quote(names[best])) : values));
+        }
+
+        _ = source;
+        return BackpropCli.Success;
+    }
+
+    // Rows of raw inputs [count, n0]: an .npy matrix, or CSV columns (by the model's input names where it has them).
+    private static (float[] Inputs, int Count, string Source) ReadInputs(SavedModel saved, string path, string? delimiter, TextReader stdin)
+    {
+        int n0 = saved.Network.Layout.InputSize;
+        if (path != "-" && Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(path)) throw new UsageException($"--input: {path}: no such file.");
+            (float[] x, int[] shape) = NpyFile.Read<float>(path);
+            if (shape.Length != 2 || shape[1] != n0) throw new InvalidDataException($"{path}: inputs of shape ({string.Join(", ", shape)}) do not fit the model, which takes [n, {n0}].");
+            return (x, shape[0], path);
+        }
+
+        var settings = new DataOptions.Settings(null, null, null, null, null, null, delimiter, 0, false);
+        CsvOptions options = settings.Csv() with { HasTarget = false };
+        CsvTable table;
+        if (path == "-")
+        {
+            table = CsvFile.Read(stdin, "stdin", options);
+        }
+        else
+        {
+            if (!File.Exists(path)) throw new UsageException($"--input: {path}: no such file.");
+            table = CsvFile.Read(path, options);
+        }
+
+        IReadOnlyList<string> wanted = saved.Schema.InputNames;
+        if (wanted.Count == 0)
+        {
+            if (table.FeatureNames.Length != n0) throw new InvalidDataException($"{table.Source}: {table.FeatureNames.Length} columns, but the model takes {n0} inputs.");
+            return (table.Features, table.Count, table.Source);
+        }
+
+        // Pick the model's columns by name, so extra columns (a target, an id) may stay in the file.
+        int width = table.FeatureNames.Length;
+        var columns = new int[n0];
+        for (int j = 0; j < n0; j++)
+        {
+            columns[j] = Array.IndexOf(table.FeatureNames, wanted[j]);
+            if (columns[j] < 0) throw new InvalidDataException($"{table.Source}: line 1: the model's input column '{wanted[j]}' is missing; the file has {string.Join(", ", table.FeatureNames.Take(20))}.");
+        }
+
+        var inputs = new float[table.Count * n0];
+        for (int row = 0; row < table.Count; row++)
+        {
+            for (int j = 0; j < n0; j++) inputs[row * n0 + j] = table.Features[row * width + columns[j]];
+        }
+
+        return (inputs, table.Count, table.Source);
+    }
+
+    private static int PredictSample(SavedModel saved, string? folder, int i, bool json, TextWriter stdout)
+    {
+        if (DataOptions.KindOf(folder) is not (DataOptions.Kind.Digits or DataOptions.Kind.MnistFolder))
+        {
+            throw new UsageException("--index: picks a test sample of an MNIST folder; for CSV or .npy files use --input FILE.");
+        }
+
+        DataSplit split = CommonOptions.LoadData(folder);
+        CommonOptions.RequireFits(saved.Network.Layout, split.Test, split.Source);
+        if ((uint)i >= (uint)split.Test.Count)
+        {
+            throw new UsageException($"--index: {i} is outside the test set of {split.Source} (0 to {split.Test.Count - 1}).");
+        }
+
+        var x = new float[split.Test.InputSize];
+        split.Test.CopyInput(i, x);
+        var output = new float[saved.Network.Layout.OutputSize];
+        new Predictor(saved).Predict(x, output);
+        int predicted = Activations.Argmax<float>(output);
+        int label = split.Test.Label(i);
+        if (json)
+        {
+            JsonLine.Write(stdout, new { index = i, predicted, label, correct = predicted == label, output });
+        }
+        else
+        {
+            stdout.WriteLine($"sample {i}: predicted {predicted}, label {label} ({(predicted == label ? "correct" : "wrong")})");
+            for (int c = 0; c < output.Length; c++)
+            {
+                stdout.WriteLine($"  {c}: {output[c],10:F6} {new string('#', (int)Math.Round(40 * Math.Clamp(output[c], 0, 1)))}");
+            }
+        }
+
+        return BackpropCli.Success;
+    }
+
+    private static string Quote(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

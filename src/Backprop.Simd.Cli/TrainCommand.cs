@@ -9,25 +9,33 @@ using Spectre.Console;
 
 namespace Backprop.Simd.Cli;
 
-/// <summary><c>backprop train</c>: mini-batch SGD on an MNIST-format data set, saving the model after every good epoch.</summary>
+/// <summary>
+/// <c>backprop train</c>: mini-batch gradient descent on MNIST-format data (the lecture's defaults) or
+/// on a user's CSV or .npy data (defaults picked for the task), selecting the best validation epoch,
+/// saving the model whenever it improves and evaluating the test set once at the end.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        Option<string?> data = CommonOptions.Data();
-        Option<string> layers = new("--layers") { Description = "Layer sizes, inputs first", DefaultValueFactory = _ => "784,30,10" };
-        Option<string> activation = new("--activation") { Description = "sigmoid | tanh | relu | identity", DefaultValueFactory = _ => "sigmoid" };
-        Option<string?> outputActivation = new("--output-activation") { Description = "Activation of the output layer (default: --activation); softmax allowed" };
-        Option<string> cost = new("--cost") { Description = "quadratic | cross-entropy | log-likelihood", DefaultValueFactory = _ => "quadratic" };
-        Option<int> epochs = new("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 30 };
-        Option<int> batch = new("--batch") { Description = "Mini-batch size m", DefaultValueFactory = _ => 10 };
-        Option<double> eta = new("--eta") { Description = "Learning rate", DefaultValueFactory = _ => 3.0 };
+        var data = new DataOptions();
+        Option<string?> layers = new("--layers") { Description = "All layer sizes, inputs first (default 784,30,10 for MNIST; checked against the data)" };
+        Option<string?> hidden = new("--hidden") { Description = "Hidden layer sizes, e.g. 32,16: inputs and outputs come from the data (default for CSV/.npy: 100)" };
+        Option<string?> activation = new("--activation") { Description = "sigmoid | tanh | relu | identity (default: sigmoid for MNIST, relu otherwise)" };
+        Option<string?> outputActivation = new("--output-activation") { Description = "Activation of the output layer (default: --activation for MNIST; softmax for classes, identity for regression)" };
+        Option<string?> cost = new("--cost") { Description = "quadratic | cross-entropy | log-likelihood (default: quadratic for MNIST and regression, log-likelihood for classes)" };
+        Option<int?> epochs = new("--epochs") { Description = "Passes over the training set (default 30 for MNIST, 200 otherwise)" };
+        Option<int?> batch = new("--batch") { Description = "Mini-batch size m (default 10 for MNIST, 32 otherwise)" };
+        Option<double?> eta = new("--eta") { Description = "Learning rate (default 3.0 for MNIST, 0.02 otherwise)" };
         Option<double> lambda = new("--lambda") { Description = "L2 weight decay (network2.py's lambda)", DefaultValueFactory = _ => 0.0 };
-        Option<double> momentum = new("--momentum") { Description = "Momentum coefficient in [0, 1)", DefaultValueFactory = _ => 0.0 };
+        Option<double?> momentum = new("--momentum") { Description = "Momentum coefficient in [0, 1) (default 0 for MNIST, 0.9 otherwise)" };
         Option<ulong> seed = CommonOptions.Seed();
         Option<int> threads = new("--threads") { Description = "Most worker threads over each mini-batch (each gets at least 32 samples)", DefaultValueFactory = _ => 1 };
-        Option<string> init = new("--init") { Description = "scaled (N(0,1/n_in)) | nielsen (N(0,1)) | xavier | he", DefaultValueFactory = _ => "scaled" };
-        Option<int?> earlyStopping = new("--early-stopping") { Description = "Stop after N epochs without a better test accuracy" };
+        Option<string?> init = new("--init") { Description = "scaled (N(0,1/n_in)) | nielsen (N(0,1)) | xavier | he (default: scaled for MNIST, he otherwise)" };
+        Option<int?> earlyStopping = new("--early-stopping") { Description = "Stop after N epochs without a better validation result" };
+        Option<double?> testFraction = new("--test-fraction") { Description = "CSV/.npy without --test: share held out for the test (default 0.2, seeded, stratified for classes)" };
+        Option<double?> validationFraction = new("--validation-fraction") { Description = "Share of the training split for model selection (default 0.1 for CSV/.npy and with --early-stopping, else 0)" };
+        Option<bool?> standardize = new("--standardize") { Description = "Standardise inputs (and regression targets) with the training split's mean and deviation; kept in the model (default: true for CSV/.npy, false for MNIST)" };
         Option<string> output = new("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.bpsimd" };
         Option<string?> plot = new("--plot") { Description = "Draw the training curves to a .png or .svg file" };
         Option<bool> json = CommonOptions.Json();
@@ -35,8 +43,10 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a network by mini-batch gradient descent (defaults: the lecture's 784-30-10 sigmoid network on the embedded digits)")
         {
-            data, layers, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum, seed, threads, init, earlyStopping, output, plot, json, resume,
+            layers, hidden, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum, seed, threads, init, earlyStopping,
+            testFraction, validationFraction, standardize, output, plot, json, resume,
         };
+        data.AddTo(command);
         command.SetAction(result =>
         {
             if (result.GetValue(resume) is string checkpointPath)
@@ -44,18 +54,59 @@ internal static class TrainCommand
                 return Resume(checkpointPath, result.GetValue(json), stdout, stderr);
             }
 
-            Activation hidden = CommonOptions.ParseActivation(result.GetValue(activation)!, "--activation");
+            DataOptions.Settings settings = data.Read(result);
+            var splitting = new TrainingData.Splitting(result.GetValue(testFraction), result.GetValue(validationFraction), result.GetValue(standardize),
+                result.GetValue(earlyStopping) is not null, result.GetValue(seed));
+            string? plotPath = result.GetValue(plot);
+            if (plotPath is not null && !TrainingPlot.IsSupported(plotPath))
+            {
+                throw new UsageException($"--plot: '{plotPath}' must end in .png or .svg.");
+            }
+
+            if (result.GetValue(layers) is not null && result.GetValue(hidden) is not null)
+            {
+                throw new UsageException("--hidden: give either --layers (every size) or --hidden (the hidden sizes), not both.");
+            }
+
+            TrainingData sets = TrainingData.Load(settings, splitting);
+            Dataset train = sets.Train;
+            bool tabular = settings.IsTabular;
+            bool classes = train.Task == LearningTask.Classification;
+            var picked = new List<string>();
+            T Pick<T>(T? given, T lecture, T tabularDefault, string what)
+                where T : struct
+            {
+                if (given is T value) return value;
+                T chosen = tabular ? tabularDefault : lecture;
+                if (tabular) picked.Add($"{what} {chosen}");
+                return chosen;
+            }
+
+            string PickText(string? given, string lecture, string tabularDefault, string what)
+            {
+                if (given is not null) return given;
+                string chosen = tabular ? tabularDefault : lecture;
+                if (tabular) picked.Add($"{what} {chosen}");
+                return chosen;
+            }
+
+            Activation hiddenActivation = CommonOptions.ParseActivation(PickText(result.GetValue(activation), "sigmoid", "relu", "hidden"), "--activation");
             string? outputName = result.GetValue(outputActivation);
-            Activation last = outputName is null ? hidden : CommonOptions.ParseActivation(outputName, "--output-activation");
-            NetworkLayout layout = CommonOptions.Layout(CommonOptions.ParseLayers(result.GetValue(layers)!), hidden, last);
+            Activation last = outputName is not null ? CommonOptions.ParseActivation(outputName, "--output-activation")
+                : !tabular ? hiddenActivation
+                : classes ? Activation.Softmax : Activation.Identity;
+            if (tabular && outputName is null) picked.Add($"output {last.ToString().ToLowerInvariant()}");
+            string costName = PickText(result.GetValue(cost), "quadratic", classes ? "log-likelihood" : "quadratic", "cost");
+            int[] sizes = Sizes(result.GetValue(layers), result.GetValue(hidden), train, tabular, picked);
+            NetworkLayout layout = CommonOptions.Layout(sizes, hiddenActivation, last);
             var options = new TrainingOptions
             {
-                Epochs = result.GetValue(epochs),
-                BatchSize = result.GetValue(batch),
-                Eta = result.GetValue(eta),
+                Epochs = Pick(result.GetValue(epochs), 30, 200, "epochs"),
+                BatchSize = Pick(result.GetValue(batch), 10, 32, "batch"),
+                Eta = Pick(result.GetValue(eta), 3.0, 0.02, "eta"),
                 Lambda = result.GetValue(lambda),
-                Momentum = result.GetValue(momentum),
-                Cost = CommonOptions.ParseCost(result.GetValue(cost)!),
+                Momentum = Pick(result.GetValue(momentum), 0.0, 0.9, "momentum"),
+                Cost = CommonOptions.ParseCost(costName),
                 Seed = result.GetValue(seed),
                 Threads = result.GetValue(threads),
                 EarlyStoppingPatience = result.GetValue(earlyStopping),
@@ -70,19 +121,24 @@ internal static class TrainCommand
                 throw new UsageException(OptionName(e) + e.Message.Split(" (Parameter")[0]);
             }
 
-            Initialization initialization = CommonOptions.ParseInit(result.GetValue(init)!);
-            string? plotPath = result.GetValue(plot);
-            if (plotPath is not null && !TrainingPlot.IsSupported(plotPath))
-            {
-                throw new UsageException($"--plot: '{plotPath}' must end in .png or .svg.");
-            }
-
-            DataSplit split = CommonOptions.LoadData(result.GetValue(data));
-            CommonOptions.RequireFits(layout, split.Train, split.Source);
-            var run = new Run(layout, options, split, result.GetValue(data), result.GetValue(output)!, plotPath, result.GetValue(json), stdout, stderr);
+            Initialization initialization = CommonOptions.ParseInit(PickText(result.GetValue(init), "scaled", "he", "init"));
+            CommonOptions.RequireFits(layout, train, sets.Source);
+            var metadata = new CheckpointMetadata(settings, splitting, Path.GetFullPath(result.GetValue(output)!), plotPath);
+            string note = string.Join("; ", new[] { sets.TaskNote, picked.Count == 0 ? "" : "picked " + string.Join(", ", picked) }.Where(s => s.Length > 0));
+            var run = new Run(layout, options, sets, metadata, note, result.GetValue(json), stdout, stderr);
             return run.Execute(Network<float>.Create(layout, initialization, options.Seed), null);
         });
         return command;
+    }
+
+    // --layers as given (checked later against the data), else inputs, --hidden, outputs from the data.
+    private static int[] Sizes(string? layers, string? hidden, Dataset train, bool tabular, List<string> picked)
+    {
+        if (layers is not null) return CommonOptions.ParseLayers(layers, "--layers");
+        if (hidden is null && !tabular) return [784, 30, 10];
+        if (hidden is null) picked.Add("hidden 100");
+        int[] middle = hidden is null ? [100] : CommonOptions.ParseLayers(hidden, "--hidden", minimum: 1);
+        return [train.InputSize, .. middle, train.TargetSize];
     }
 
     /// <summary>Exit code of a run stopped with Ctrl+C after saving its checkpoint (128 + SIGINT, as shells report it).</summary>
@@ -91,16 +147,25 @@ internal static class TrainCommand
     private static int Resume(string checkpointPath, bool json, TextWriter stdout, TextWriter stderr)
     {
         (SavedModel model, TrainingCheckpoint state, string metadata) = CheckpointFile.Load(checkpointPath);
-        var saved = System.Text.Json.JsonSerializer.Deserialize<CheckpointMetadata>(metadata)
-            ?? throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is empty.");
-        DataSplit split = CommonOptions.LoadData(saved.Data);
-        CommonOptions.RequireFits(model.Network.Layout, split.Train, split.Source);
-        var run = new Run(model.Network.Layout, state.Options, split, saved.Data, saved.Model, saved.Plot, json, stdout, stderr);
+        CheckpointMetadata saved;
+        try
+        {
+            saved = System.Text.Json.JsonSerializer.Deserialize<CheckpointMetadata>(metadata)
+                ?? throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is empty.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is not what this version writes ({e.Message}).", e);
+        }
+
+        TrainingData sets = TrainingData.Load(saved.Data, saved.Splitting);
+        CommonOptions.RequireFits(model.Network.Layout, sets.Train, sets.Source);
+        var run = new Run(model.Network.Layout, state.Options, sets, saved, "", json, stdout, stderr);
         return run.Execute(model.Network, state);
     }
 
-    /// <summary>What a checkpoint remembers of the command line.</summary>
-    private sealed record CheckpointMetadata(string? Data, string Model, string? Plot);
+    /// <summary>What a checkpoint remembers of the command line: enough to read the same data, split the same way.</summary>
+    internal sealed record CheckpointMetadata(DataOptions.Settings Data, TrainingData.Splitting Splitting, string Model, string? Plot);
 
     private static string OptionName(ArgumentException e) => e.ParamName switch
     {
@@ -115,19 +180,29 @@ internal static class TrainCommand
         _ => "",
     };
 
-    private sealed class Run(NetworkLayout layout, TrainingOptions options, DataSplit split, string? dataFolder,
-        string modelPath, string? plotPath, bool json, TextWriter stdout, TextWriter stderr)
+    private sealed class Run(NetworkLayout layout, TrainingOptions options, TrainingData sets, CheckpointMetadata metadata,
+        string note, bool json, TextWriter stdout, TextWriter stderr) : IProgress<EpochReport>
     {
         private readonly List<EpochReport> _reports = [];
         private readonly CancellationTokenSource _stop = new();
-        private int _firstEpoch = 1;
-        private int _trainingCollections;                               // gen0 collections inside the epochs' steps
+        private readonly string _modelPath = metadata.Model;
+        private Network<float>? _network;
+        private IAnsiConsole? _console;
+        private ProgressContext? _context;
+        private ProgressTask? _task;
+        private int _taskEpoch;
+        private long _lastUpdate;
+        private int _reported;
+        private int _savedEpoch;
         private readonly int _runCollections = GC.CollectionCount(0);  // at the start of training, for the whole run's count
+
+        private Dataset TrainSet => sets.Train;
 
         public int Execute(Network<float> network, TrainingCheckpoint? checkpoint)
         {
-            using var trainer = checkpoint is null ? new Trainer(network, split.Train, options) : Trainer.Resume(network, split.Train, checkpoint);
-            _firstEpoch = checkpoint?.Epoch ?? 1;
+            _network = network;
+            using var trainer = checkpoint is null ? new Trainer(network, TrainSet, options) : Trainer.Resume(network, TrainSet, checkpoint);
+            _savedEpoch = checkpoint?.BestEpoch ?? 0;
             // Ctrl+C: finish the current mini-batch, save a checkpoint, exit.
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -146,138 +221,168 @@ internal static class TrainCommand
             }
         }
 
+        private SavedModel Model(Network<float> network) => new(network, options.Cost) { Schema = TrainSet.Schema };
+
         private int Train(Trainer trainer)
         {
-            IAnsiConsole? console = json ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-            console?.MarkupLineInterpolated($"Training [bold]{layout}[/] on {split.Source}: {split.Train.Count:N0} train, {split.Test.Count:N0} test samples, {options.Epochs} epochs, batch {options.BatchSize}, eta {options.Eta}, {trainer.Threads} thread(s)");
+            _console = json ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+            string validation = sets.Validation is null ? "no validation" : $"{sets.Validation.Count:N0} validation";
+            _console?.MarkupLineInterpolated($"Training [bold]{layout}[/] on {sets.Source}: {TrainSet.Count:N0} train, {validation}, {sets.Test.Count:N0} test samples, {options.Epochs} epochs, batch {options.BatchSize}, eta {options.Eta}, {trainer.Threads} thread(s)");
+            if (note.Length > 0) _console?.MarkupLineInterpolated($"[grey]{note}[/]");
+            FitResult fit;
+            long start = Stopwatch.GetTimestamp();
+            int collections = GC.CollectionCount(0);
             try
             {
-                if (console is null || !console.Profile.Capabilities.Interactive)
+                if (_console is null || !_console.Profile.Capabilities.Interactive)
                 {
-                    TrainAll(trainer, null, console);
+                    fit = trainer.Fit(sets.Validation, this, _stop.Token);
                 }
                 else
                 {
-                    console.Progress()
+                    FitResult? inside = null;
+                    _console.Progress()
                         .AutoClear(false)
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SamplesPerSecondColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                        .Start(context => TrainAll(trainer, context, console));
+                        .Start(context =>
+                        {
+                            _context = context;
+                            inside = trainer.Fit(sets.Validation, this, _stop.Token, OnBatch);
+                        });
+                    fit = inside!;
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                string checkpointPath = modelPath + ".checkpoint";
-                TrainingCheckpoint state = trainer.Checkpoint();
-                string metadata = System.Text.Json.JsonSerializer.Serialize(new CheckpointMetadata(dataFolder, Path.GetFullPath(modelPath), plotPath));
-                CheckpointFile.Save(checkpointPath, new SavedModel(trainer.Network, options.Cost), state, metadata);
-                stderr.WriteLine($"backprop train: stopped in epoch {state.Epoch} before mini-batch {state.NextBatch + 1}; checkpoint saved to {Path.GetFullPath(checkpointPath)}. Continue with: backprop train --resume {checkpointPath}");
-                return Interrupted;
             }
             catch (TrainingDivergedException e)
             {
-                string kept = _reports.Count > 0 ? $"The model of epoch {_reports[^1].Epoch} is kept in {modelPath}." : $"No model was written to {modelPath}.";
+                string kept = _savedEpoch > 0 ? $"The model of epoch {_savedEpoch} is kept in {_modelPath}." : $"No model was written to {_modelPath}.";
                 stderr.WriteLine($"backprop train: {e.Message} {kept}");
-                return 1;
+                return BackpropCli.Failure;
             }
 
+            double trainingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            int trainingCollections = GC.CollectionCount(0) - collections;
+            if (fit.Stopped)
+            {
+                string checkpointPath = _modelPath + ".checkpoint";
+                TrainingCheckpoint state = fit.Checkpoint!;
+                CheckpointFile.Save(checkpointPath, Model(trainer.Network), state, System.Text.Json.JsonSerializer.Serialize(metadata));
+                stderr.WriteLine($"backprop train: stopped in epoch {state.Epoch} before mini-batch {state.NextBatch + 1}; checkpoint saved to {Path.GetFullPath(checkpointPath)}. Continue with: backprop train --resume {checkpointPath}");
+                return Interrupted;
+            }
+
+            if (_reports.Count == 0) throw new InvalidOperationException("Training ran no epoch.");
+            // The network now holds the selected epoch's parameters; the file holds them too unless the last save came later.
+            if (_savedEpoch != fit.BestEpoch) ModelFile.Save(_modelPath, Model(trainer.Network));
+            Evaluation test = Evaluator.Evaluate(trainer.Network, sets.Test, options.Cost);
             double[] seconds = _reports.Select(r => r.Seconds).Order().ToArray();
             double median = seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
-            if (plotPath is not null) TrainingPlot.Save(plotPath, _reports, $"{layout}, {split.Source}");
-            EpochReport final = _reports[^1];
-            if (console is null)
+            if (metadata.Plot is not null) TrainingPlot.Save(metadata.Plot, _reports, $"{layout}, {sets.Source}");
+            if (_console is null)
             {
-                JsonLine.Write(stdout, new
+                var final = new Dictionary<string, object?> { ["task"] = TrainingData.Name(TrainSet.Task) };
+                Metrics.AddJson(final, "test_", test);
+                if (fit.BestValidation is not null) Metrics.AddJson(final, "validation_", fit.BestValidation);
+                foreach ((string key, object? value) in new Dictionary<string, object?>
                 {
-                    test_accuracy = final.Test.Accuracy,
-                    test_cost = final.Test.MeanCost,
-                    best_test_accuracy = _reports.Max(r => r.Test.Accuracy),
-                    epochs = _reports.Count,
-                    seconds_per_epoch = median,
-                    samples_per_second = split.Train.Count / median,
-                    threads = trainer.Threads,
-                    threads_requested = options.Threads,
-                    gen0_collections_training = _trainingCollections,
-                    gen0_collections = GC.CollectionCount(0) - _runCollections,
-                    seed = options.Seed,
-                    model = Path.GetFullPath(modelPath),
-                    layers = layout.Sizes.ToArray(),
-                    activations = layout.Activations.ToArray().Select(a => a.ToString().ToLowerInvariant()).ToArray(),
-                    cost = CommonOptions.Name(options.Cost),
-                    batch = options.BatchSize,
-                    eta = options.Eta,
-                    lambda = options.Lambda,
-                    momentum = options.Momentum,
-                    data = split.Source,
-                    plot = plotPath is null ? null : Path.GetFullPath(plotPath),
-                });
-            }
-            else
-            {
-                var table = new Table().Title("Results").AddColumns("epoch", "test accuracy", "test cost", "train cost", "seconds", "samples/s");
-                foreach (EpochReport r in _reports)
+                    ["best_epoch"] = fit.BestEpoch,
+                    ["stopped_early"] = fit.StoppedEarly,
+                    ["epochs"] = _reports.Count,
+                    ["training_seconds"] = trainingSeconds,
+                    ["seconds_per_epoch"] = median,
+                    ["samples_per_second"] = TrainSet.Count / median,
+                    ["threads"] = trainer.Threads,
+                    ["threads_requested"] = options.Threads,
+                    ["gen0_collections_training"] = trainingCollections,
+                    ["gen0_collections"] = GC.CollectionCount(0) - _runCollections,
+                    ["seed"] = options.Seed,
+                    ["model"] = _modelPath,
+                    ["layers"] = layout.Sizes.ToArray(),
+                    ["activations"] = layout.Activations.ToArray().Select(a => a.ToString().ToLowerInvariant()).ToArray(),
+                    ["cost"] = CommonOptions.Name(options.Cost),
+                    ["batch"] = options.BatchSize,
+                    ["eta"] = options.Eta,
+                    ["lambda"] = options.Lambda,
+                    ["momentum"] = options.Momentum,
+                    ["standardized"] = TrainSet.Schema.Inputs is not null,
+                    ["train_samples"] = TrainSet.Count,
+                    ["validation_samples"] = sets.Validation?.Count ?? 0,
+                    ["test_samples"] = sets.Test.Count,
+                    ["data"] = sets.Source,
+                    ["test_data"] = sets.TestSource,
+                    ["plot"] = metadata.Plot is null ? null : Path.GetFullPath(metadata.Plot),
+                    ["picked"] = note.Length == 0 ? null : note,
+                })
                 {
-                    table.AddRow($"{r.Epoch}", $"{r.Test.Accuracy:P2}", $"{r.Test.MeanCost:F4}", $"{r.TrainCost:F4}", $"{r.Seconds:F3}", $"{r.SamplesPerSecond:N0}");
+                    final[key] = value;
                 }
 
-                console.Write(table);
-                console.MarkupLineInterpolated($"Test accuracy [bold green]{final.Test.Accuracy:P2}[/] after {_reports.Count} epochs; median {median:F3} s/epoch ({split.Train.Count / median:N0} samples/s). Model: {Path.GetFullPath(modelPath)}");
+                JsonLine.Write(stdout, final);
+                return BackpropCli.Success;
             }
 
-            return 0;
+            var table = new Table().Title("Epochs").AddColumns("epoch", "train cost");
+            if (sets.Validation is not null) table.AddColumns(TrainSet.Task == LearningTask.Classification ? "validation accuracy" : "validation R²", "validation cost", "best");
+            table.AddColumns("seconds", "samples/s");
+            foreach (EpochReport r in _reports)
+            {
+                var row = new List<string> { $"{r.Epoch}", $"{r.TrainCost:F4}" };
+                if (r.Validation is { } v) row.AddRange([Metrics.Headline(v), $"{v.MeanCost:F4}", r.IsBest ? "*" : ""]);
+                row.AddRange([$"{r.Seconds:F3}", $"{r.SamplesPerSecond:N0}"]);
+                table.AddRow(row.ToArray());
+            }
+
+            _console.Write(table);
+            Metrics.Write(_console, test, TrainSet.Schema, "Test");
+            string selected = sets.Validation is null ? "" : $"; kept epoch {fit.BestEpoch} (best on validation{(fit.StoppedEarly ? ", stopped early" : "")})";
+            _console.MarkupLineInterpolated($"Test {Metrics.HeadlineName(test)} [bold green]{Metrics.Headline(test)}[/] after {_reports.Count} epochs{selected}; median {median:F3} s/epoch ({TrainSet.Count / median:N0} samples/s). Model: {_modelPath}");
+            return BackpropCli.Success;
         }
 
-        private void TrainAll(Trainer trainer, ProgressContext? context, IAnsiConsole? console)
+        private void OnBatch(int epoch, int done)
         {
-            double best = double.NegativeInfinity;
-            int sinceBest = 0;
-            for (int epoch = _firstEpoch; epoch <= options.Epochs; epoch++)
+            if (_context is null) return;
+            if (_task is null || _taskEpoch != epoch)
             {
-                ProgressTask? task = context?.AddTask($"epoch {epoch}/{options.Epochs}", maxValue: split.Train.Count);
-                long lastUpdate = 0;
-                int reported = 0;
-                int collections = GC.CollectionCount(0);
-                (double trainCost, double seconds) = trainer.TrainEpoch(epoch, task is null ? null : done =>
+                _task = _context.AddTask($"epoch {epoch}/{options.Epochs}", maxValue: TrainSet.Count);
+                (_taskEpoch, _reported, _lastUpdate) = (epoch, 0, 0);
+            }
+
+            // Redraw at most every 50 ms: the progress bar must not slow the steps down.
+            long now = Stopwatch.GetTimestamp();
+            if (now - _lastUpdate < Stopwatch.Frequency / 20 && done < TrainSet.Count) return;
+            _lastUpdate = now;
+            _task.Increment(done - _reported);
+            _reported = done;
+        }
+
+        // Called by Fit on the training thread after each epoch, while the network holds that epoch's parameters.
+        public void Report(EpochReport report)
+        {
+            _reports.Add(report);
+            if (report.IsBest)
+            {
+                ModelFile.Save(_modelPath, Model(_network!));
+                _savedEpoch = report.Epoch;
+            }
+
+            string validation = report.Validation is { } v ? $", validation {Metrics.HeadlineName(v)} {Metrics.Headline(v)}{(report.IsBest ? " (best)" : "")}" : "";
+            if (_task is not null && _taskEpoch == report.Epoch) _task.Description = $"epoch {report.Epoch}/{options.Epochs}: train cost {report.TrainCost:F4}{validation}";
+            if (_console is not null && _context is null)
+            {
+                _console.MarkupLineInterpolated($"epoch {report.Epoch}/{options.Epochs}: train cost {report.TrainCost:F4}{validation}, {report.Seconds:F3} s ({report.SamplesPerSecond:N0} samples/s)");
+            }
+            else if (_console is null)
+            {
+                var line = new Dictionary<string, object?> { ["epoch"] = report.Epoch, ["train_cost"] = report.TrainCost };
+                if (report.Validation is not null)
                 {
-                    // Redraw at most every 50 ms: the progress bar must not slow the steps down.
-                    long now = Stopwatch.GetTimestamp();
-                    if (now - lastUpdate < Stopwatch.Frequency / 20 && done < split.Train.Count) return;
-                    lastUpdate = now;
-                    task.Increment(done - reported);
-                    reported = done;
-                }, _stop.Token);
-                _trainingCollections += GC.CollectionCount(0) - collections;
-                if (trainer.IsStopped) throw new OperationCanceledException();
-                Evaluation test = Trainer.Evaluate(trainer.Network, split.Test, options.Cost);
-                var report = new EpochReport(epoch, trainCost, test, seconds) { SamplesPerSecond = split.Train.Count / seconds };
-                ModelFile.Save(modelPath, new SavedModel(trainer.Network, options.Cost));
-                _reports.Add(report);
-                if (task is not null) task.Description = $"epoch {epoch}/{options.Epochs}: {test.Accuracy:P2}";
-                if (console is not null && context is null)
-                {
-                    console.MarkupLineInterpolated($"epoch {epoch}/{options.Epochs}: test accuracy {test.Accuracy:P2}, test cost {test.MeanCost:F4}, {seconds:F3} s ({report.SamplesPerSecond:N0} samples/s)");
-                }
-                else if (console is null)
-                {
-                    JsonLine.Write(stdout, new
-                    {
-                        epoch,
-                        test_accuracy = test.Accuracy,
-                        test_cost = test.MeanCost,
-                        train_cost = trainCost,
-                        seconds,
-                        samples_per_second = report.SamplesPerSecond,
-                    });
+                    Metrics.AddJson(line, "validation_", report.Validation);
+                    line["best"] = report.IsBest;
                 }
 
-                if (test.Accuracy > best)
-                {
-                    best = test.Accuracy;
-                    sinceBest = 0;
-                }
-                else if (options.EarlyStoppingPatience is int patience && ++sinceBest >= patience)
-                {
-                    break;
-                }
+                line["seconds"] = report.Seconds;
+                line["samples_per_second"] = report.SamplesPerSecond;
+                JsonLine.Write(stdout, line);
             }
         }
     }

@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Backprop.Simd.Cli;
 
-/// <summary>Training curves (test accuracy and mean test cost per epoch) drawn with ScottPlot to PNG or SVG.</summary>
+/// <summary>Training curves (mean training cost per epoch, and the validation cost and accuracy or R² when there is a validation set) drawn with ScottPlot to PNG or SVG.</summary>
 internal static class TrainingPlot
 {
     public static bool IsSupported(string path) =>
@@ -14,13 +14,20 @@ internal static class TrainingPlot
     {
         var plot = new Plot();
         double[] epochs = reports.Select(r => (double)r.Epoch).ToArray();
-        var accuracy = plot.Add.Scatter(epochs, reports.Select(r => 100 * r.Test.Accuracy).ToArray());
-        accuracy.LegendText = "test accuracy (%)";
-        var cost = plot.Add.Scatter(epochs, reports.Select(r => r.Test.MeanCost).ToArray());
-        cost.LegendText = "mean test cost";
-        cost.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Left.Label.Text = "test accuracy (%)";
-        plot.Axes.Right.Label.Text = "mean test cost";
+        var cost = plot.Add.Scatter(epochs, reports.Select(r => r.TrainCost).ToArray());
+        cost.LegendText = "mean training cost";
+        plot.Axes.Left.Label.Text = "mean cost";
+        if (reports.All(r => r.Validation is not null))
+        {
+            var validationCost = plot.Add.Scatter(epochs, reports.Select(r => r.Validation!.MeanCost).ToArray());
+            validationCost.LegendText = "mean validation cost";
+            bool regression = reports[0].Validation!.Regression is not null;
+            string name = regression ? "validation R²" : "validation accuracy (%)";
+            var score = plot.Add.Scatter(epochs, reports.Select(r => regression ? r.Validation!.Regression!.R2 : 100 * r.Validation!.Accuracy).ToArray());
+            score.LegendText = name;
+            score.Axes.YAxis = plot.Axes.Right;
+            plot.Axes.Right.Label.Text = name;
+        }
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Title(title);
         plot.ShowLegend(Alignment.MiddleRight);

@@ -102,13 +102,13 @@ public static class CsvFile
                 for (int i = 0; i < fields; i++) _columns[i] = "column" + (i + 1).ToString(CultureInfo.InvariantCulture);
             }
 
-            if (_columns.Length < 2)
+            if (_columns.Length < (options.HasTarget ? 2 : 1))
             {
                 throw Fail(firstLine, $"the {(options.HasHeader ? "header" : "first row")} has 1 column, but a table needs at least 2 (features and a target); the delimiter is {DelimiterText()}.");
             }
 
             _named = true;
-            _target = TargetColumn(firstLine);
+            _target = options.HasTarget ? TargetColumn(firstLine) : -1;
             if (!options.HasHeader) Row(first, firstLine);
             while (NextNonEmpty(out ReadOnlySpan<char> line)) Row(line, _lines.LineNumber);
             if (_count == 0)
@@ -333,7 +333,7 @@ public static class CsvFile
                 }
             }
 
-            return new CsvTable(name, featureNames, _columns[_target], _target, _count, _features.ToArray(), numbers, classes, codes, [.. _breakRows], [.. _breakLines]);
+            return new CsvTable(name, featureNames, _target < 0 ? "" : _columns[_target], _target, _count, _features.ToArray(), numbers, classes, codes, [.. _breakRows], [.. _breakLines]);
         }
 
         // Fields in the line: delimiters outside quotes, plus one. `open` when the line ends inside quotes.

@@ -53,4 +53,8 @@ public sealed record CsvOptions
     /// <summary>Whether the first line read holds column names (the default). Without a header, columns are named
     /// "column1" to "columnN" and the first line after the skipped ones is data.</summary>
     public bool HasHeader { get; init; } = true;
+
+    /// <summary>Whether one column is the target (the default). False reads every column as an input, as for
+    /// prediction: the table then has no target (<see cref="CsvTable.TargetColumn"/> is -1).</summary>
+    public bool HasTarget { get; init; } = true;
 }

@@ -37,10 +37,10 @@ public sealed class CsvTable
     /// <summary>Header names of every column but the target, in file order.</summary>
     public string[] FeatureNames { get; }
 
-    /// <summary>Header name of the target column.</summary>
+    /// <summary>Header name of the target column ("" when read without one, <see cref="CsvOptions.HasTarget"/>).</summary>
     public string TargetName { get; }
 
-    /// <summary>0-based index of the target column in the file.</summary>
+    /// <summary>0-based index of the target column in the file, or -1 when read without one.</summary>
     public int TargetColumn { get; }
 
     /// <summary>Number of data rows.</summary>

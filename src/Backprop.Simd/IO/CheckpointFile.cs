@@ -11,13 +11,18 @@ namespace Backprop.Simd.IO;
 /// "BPSIMDCK", version (int32 = 1), model length (int32), model file bytes,
 /// epochs, batch (int32), eta, lambda, momentum (float64), seed (uint64), threads, patience (-1: none) (int32),
 /// epoch, next batch (int32), partial cost (float64), generator s0..s3 (uint64), spare (float64), has spare (byte),
-/// order length, order (int32 each), velocity length, velocity (float32 each), metadata length, metadata (UTF-8), CRC-32
+/// order length, order (int32 each), velocity length, velocity (float32 each),
+/// best epoch (int32), best accuracy, best cost (float64), epochs since best (int32), best parameters length, best parameters (float32 each) [version 2],
+/// metadata length, metadata (UTF-8), CRC-32
 /// </code>
 /// Saved atomically like a model file; loading checks every length against the file's.
 /// </summary>
 public static class CheckpointFile
 {
     private static ReadOnlySpan<byte> Magic => "BPSIMDCK"u8;
+
+    /// <summary>The version written; version 1 (without the model selection fields) is read too.</summary>
+    public const int Version = 2;
 
     /// <summary>Saves a checkpoint atomically.</summary>
     public static void Save(string path, SavedModel model, TrainingCheckpoint state, string metadata)
@@ -28,7 +33,7 @@ public static class CheckpointFile
         var output = new MemoryStream();
         var w = new BinaryWriter(output); // BinaryWriter writes little-endian
         w.Write(Magic);
-        w.Write(1);
+        w.Write(Version);
         w.Write(modelBytes.Length);
         w.Write(modelBytes);
         TrainingOptions o = state.Options;
@@ -41,6 +46,9 @@ public static class CheckpointFile
         foreach (int i in state.Order) w.Write(i);
         w.Write(state.Velocity.Length);
         foreach (float v in state.Velocity) w.Write(v);
+        w.Write(state.BestEpoch); w.Write(state.BestAccuracy); w.Write(state.BestCost); w.Write(state.EpochsSinceBest);
+        w.Write(state.BestParameters.Length);
+        foreach (float p in state.BestParameters) w.Write(p);
         w.Write(text.Length);
         w.Write(text);
         w.Flush();
@@ -66,7 +74,7 @@ public static class CheckpointFile
         {
             reader.ReadBytes(8);
             int version = reader.ReadInt32();
-            if (version != 1) throw Error(8, $"checkpoint version {version} is not supported");
+            if (version is not (1 or Version)) throw Error(8, $"checkpoint version {version} is not supported (1 and {Version} are)");
             int modelLength = Count(reader, path, bytes.Length, 1, "model length");
             SavedModel model = ModelFile.Deserialize(reader.ReadBytes(modelLength), path + " (embedded model)");
             var options = new TrainingOptions
@@ -88,10 +96,23 @@ public static class CheckpointFile
 
             var velocity = new float[Count(reader, path, bytes.Length, 4, "velocity length")];
             for (int i = 0; i < velocity.Length; i++) velocity[i] = reader.ReadSingle();
+            (int bestEpoch, double bestAccuracy, double bestCost, int sinceBest, float[] best) = (0, double.NegativeInfinity, double.PositiveInfinity, 0, []);
+            if (version >= 2)
+            {
+                (bestEpoch, bestAccuracy, bestCost, sinceBest) = (reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32());
+                best = new float[Count(reader, path, bytes.Length, 4, "best parameters length")];
+                for (int i = 0; i < best.Length; i++) best[i] = reader.ReadSingle();
+                if (best.Length is not 0 && best.Length != model.Network.Layout.ParameterCount) throw Error(reader.BaseStream.Position, $"{best.Length} best parameters do not fit {model.Network.Layout}");
+                if (bestEpoch < 0 || sinceBest < 0) throw Error(reader.BaseStream.Position, $"best epoch {bestEpoch}, {sinceBest} epochs since, is not a model selection state");
+            }
             string metadata = Encoding.UTF8.GetString(reader.ReadBytes(Count(reader, path, bytes.Length, 1, "metadata length")));
             if (reader.BaseStream.Position != bytes.Length - 4) throw Error(reader.BaseStream.Position, "trailing bytes before the checksum");
             if (epoch < 1 || epoch > options.Epochs || nextBatch < 0) throw Error(0, $"epoch {epoch}, mini-batch {nextBatch} is not a position in a run of {options.Epochs} epochs");
-            return (model, new TrainingCheckpoint(options, epoch, nextBatch, partial, order, velocity, random), metadata);
+            var state = new TrainingCheckpoint(options, epoch, nextBatch, partial, order, velocity, random)
+            {
+                BestEpoch = bestEpoch, BestAccuracy = bestAccuracy, BestCost = bestCost, EpochsSinceBest = sinceBest, BestParameters = best,
+            };
+            return (model, state, metadata);
         }
         catch (EndOfStreamException)
         {

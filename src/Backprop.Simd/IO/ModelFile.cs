@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Backprop.Simd.Data;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Learning;
 using Backprop.Simd.Model;
@@ -7,15 +8,21 @@ using Backprop.Simd.Model;
 namespace Backprop.Simd.IO;
 
 /// <summary>
-/// The model file, version 1, all integers little-endian:
+/// The model file, version 2, all integers little-endian (docs/model-format.md):
 /// <code>
 /// offset  size      field
 /// 0       8         magic "BPSIMDNN"
-/// 8       4         version (1)
+/// 8       4         version (2; version 1 files, without the schema fields, still load)
 /// 12      4         S, the number of layer sizes (2 .. 64)
 /// 16      4 S       sizes n0 .. nL (each 1 .. 1,048,576)
 /// ..      S - 1     activations, one byte per layer (0 identity, 1 sigmoid, 2 tanh, 3 relu, 4 softmax)
 /// ..      1         cost (0 quadratic, 1 cross-entropy, 2 log-likelihood)
+/// ..      1         task (0 classification, 1 regression)                      } version 2:
+/// ..      1         flags: bit 0 inputs standardised, bit 1 targets standardised } the DataSchema
+/// ..      8 n0      if bit 0: input means [n0], then scales [n0] (float32)
+/// ..      8 nL      if bit 1: target means [nL], then scales [nL] (float32)
+/// ..      4 + ..    input names: count (0 or n0), then each as length (int32, 0 .. 1024) + UTF-8 bytes
+/// ..      4 + ..    output names (class or target names): count (0 or nL), then likewise
 /// ..      4         P, the parameter count (must equal the layout's)
 /// ..      4 P       parameters, float32, W1 row-major, b1, W2, b2, ...
 /// ..      4         CRC-32 of every byte before it
@@ -29,8 +36,11 @@ public static class ModelFile
     /// <summary>The first eight bytes of every model file.</summary>
     public static ReadOnlySpan<byte> Magic => "BPSIMDNN"u8;
 
-    /// <summary>The version this code writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>The version this code writes; it reads this one and version 1.</summary>
+    public const int Version = 2;
+
+    /// <summary>Longest name (input column, class or target), in UTF-8 bytes.</summary>
+    public const int MaxNameBytes = 1024;
 
     /// <summary>Most layer sizes (layers + 1) a file may declare.</summary>
     public const int MaxSizes = 64;
@@ -44,7 +54,8 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(model);
         NetworkLayout layout = model.Network.Layout;
         int sizes = layout.Sizes.Length;
-        int length = 8 + 4 + 4 + 4 * sizes + layout.LayerCount + 1 + 4 + 4 * layout.ParameterCount + 4;
+        byte[] schema = SerializeSchema(model.Schema, layout);
+        int length = 8 + 4 + 4 + 4 * sizes + layout.LayerCount + 1 + schema.Length + 4 + 4 * layout.ParameterCount + 4;
         var bytes = new byte[length];
         Span<byte> span = bytes;
         Magic.CopyTo(span);
@@ -54,6 +65,7 @@ public static class ModelFile
         foreach (int size in layout.Sizes) { BinaryPrimitives.WriteInt32LittleEndian(span[at..], size); at += 4; }
         foreach (Activation activation in layout.Activations) span[at++] = (byte)activation;
         span[at++] = (byte)model.Cost;
+        schema.CopyTo(span[at..]); at += schema.Length;
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], layout.ParameterCount); at += 4;
         foreach (float p in model.Network.Parameters) { BinaryPrimitives.WriteSingleLittleEndian(span[at..], p); at += 4; }
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], Crc32.Compute(span[..at]));
@@ -89,9 +101,9 @@ public static class ModelFile
 
         reader.Skip(8);
         int version = reader.Int32("version");
-        if (version != Version)
+        if (version is not (1 or Version))
         {
-            throw reader.Error(8, $"version {version} is not supported (this build reads version {Version})");
+            throw reader.Error(8, $"version {version} is not supported (this build reads versions 1 and {Version})");
         }
 
         int sizeCount = reader.Int32("size count");
@@ -142,6 +154,7 @@ public static class ModelFile
             throw reader.Error(12, e.Message);
         }
 
+        DataSchema schema = version == 1 ? DataSchema.None : ReadSchema(ref reader, layout);
         int countOffset = reader.Position;
         int parameterCount = reader.Int32("parameter count");
         if (parameterCount != layout.ParameterCount)
@@ -180,7 +193,92 @@ public static class ModelFile
             throw reader.Error(parametersOffset + 4 * nonFinite, $"parameter {nonFinite} ({layout.Describe(nonFinite).Name} of layer {layout.Describe(nonFinite).Layer}) is {parameters[nonFinite]}");
         }
 
-        return new SavedModel(new Network<float>(layout, parameters), (CostFunction)cost);
+        return new SavedModel(new Network<float>(layout, parameters), (CostFunction)cost) { Schema = schema };
+    }
+
+    private static byte[] SerializeSchema(DataSchema schema, NetworkLayout layout)
+    {
+        try
+        {
+            schema.RequireFits(layout.InputSize, layout.OutputSize);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"The model's schema does not fit its network {layout}: {e.Message}", nameof(schema), e);
+        }
+
+        var output = new MemoryStream();
+        var w = new BinaryWriter(output); // little-endian
+        w.Write((byte)schema.Task);
+        w.Write((byte)((schema.Inputs is null ? 0 : 1) | (schema.Targets is null ? 0 : 2)));
+        foreach (Standardization? s in new[] { schema.Inputs, schema.Targets })
+        {
+            if (s is null) continue;
+            foreach (float m in s.Mean) w.Write(m);
+            foreach (float c in s.Scale) w.Write(c);
+        }
+
+        foreach (IReadOnlyList<string> names in new[] { schema.InputNames, schema.OutputNames })
+        {
+            w.Write(names.Count);
+            foreach (string name in names)
+            {
+                byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(name);
+                if (utf8.Length > MaxNameBytes) throw new ArgumentException($"The name '{name[..32]}...' is {utf8.Length} UTF-8 bytes; at most {MaxNameBytes} are stored.", nameof(schema));
+                w.Write(utf8.Length);
+                w.Write(utf8);
+            }
+        }
+
+        w.Flush();
+        return output.ToArray();
+    }
+
+    private static DataSchema ReadSchema(ref Reader reader, NetworkLayout layout)
+    {
+        int taskOffset = reader.Position;
+        byte task = reader.Byte("task");
+        if (task > 1) throw reader.Error(taskOffset, $"the task has the invalid value {task} (0 classification, 1 regression)");
+        int flagsOffset = reader.Position;
+        byte flags = reader.Byte("flags");
+        if (flags > 3) throw reader.Error(flagsOffset, $"the flags byte {flags} has unknown bits set");
+        if ((flags & 2) != 0 && task != 1) throw reader.Error(flagsOffset, "targets are standardised only for regression");
+        Standardization? inputs = (flags & 1) != 0 ? ReadStandardization(ref reader, layout.InputSize, "input") : null;
+        Standardization? targets = (flags & 2) != 0 ? ReadStandardization(ref reader, layout.OutputSize, "target") : null;
+        string[] inputNames = ReadNames(ref reader, layout.InputSize, "input");
+        string[] outputNames = ReadNames(ref reader, layout.OutputSize, "output");
+        return new DataSchema { Task = (LearningTask)task, Inputs = inputs, Targets = targets, InputNames = inputNames, OutputNames = outputNames };
+    }
+
+    private static Standardization ReadStandardization(ref Reader reader, int width, string what)
+    {
+        int offset = reader.Position;
+        float[] mean = reader.Floats(width, $"{what} means"), scale = reader.Floats(width, $"{what} scales");
+        try
+        {
+            return new Standardization(mean, scale);
+        }
+        catch (ArgumentException e)
+        {
+            throw reader.Error(offset, $"the {what} standardisation is invalid: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    private static string[] ReadNames(ref Reader reader, int width, string what)
+    {
+        int offset = reader.Position;
+        int count = reader.Int32($"{what} name count");
+        if (count != 0 && count != width) throw reader.Error(offset, $"the {what} name count is {count}; it must be 0 or {width}");
+        var names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            int at = reader.Position;
+            int length = reader.Int32($"{what} name {i} length");
+            if (length < 0 || length > MaxNameBytes) throw reader.Error(at, $"{what} name {i} is {length} bytes long (0 to {MaxNameBytes})");
+            names[i] = reader.Utf8(length, $"{what} name {i}");
+        }
+
+        return names;
     }
 
     private ref struct Reader(ReadOnlySpan<byte> bytes, string name)
@@ -205,9 +303,33 @@ public static class ModelFile
             return _bytes[Position++];
         }
 
+        public float[] Floats(int count, string field)
+        {
+            Need(4L * count, field);
+            var values = new float[count];
+            for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(_bytes[(Position + 4 * i)..]);
+            Position += 4 * count;
+            return values;
+        }
+
+        public string Utf8(int length, string field)
+        {
+            Need(length, field);
+            int start = Position;
+            Position += length;
+            try
+            {
+                return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(_bytes.Slice(start, length));
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw Error(start, $"{field} is not valid UTF-8");
+            }
+        }
+
         public readonly InvalidDataException Error(long offset, string what) => new($"{name}: offset {offset}: {what}.");
 
-        private readonly void Need(int count, string field)
+        private readonly void Need(long count, string field)
         {
             if (Position + count > _bytes.Length)
             {

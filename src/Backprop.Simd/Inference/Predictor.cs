@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Backprop.Simd.Data;
 using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Model;
@@ -12,7 +13,10 @@ namespace Backprop.Simd.Inference;
 /// (<see cref="Learning.SampleBackprop{T}.Forward"/>). Safe from any number of threads at once
 /// with no lock: the parameters are a private copy that nothing writes, and the activations live
 /// on the calling thread's stack (or, for very wide layers, in arrays rented from the shared pool).
-/// After the first call on a thread, a prediction allocates nothing.
+/// After the first call on a thread, a prediction allocates nothing. The model's
+/// <see cref="DataSchema"/> is applied on the way: inputs are standardised as in training
+/// (x' = (x - mean) / scale, the same bits) and regression outputs are mapped back to the targets'
+/// units (y = a * scale + mean), so callers pass raw inputs and get raw predictions.
 /// </summary>
 public sealed class Predictor
 {
@@ -21,14 +25,32 @@ public sealed class Predictor
 
     private readonly Network<float> _network;
     private readonly int _hiddenWidth;
+    private readonly Standardization? _inputScaling, _outputScaling;
 
     // Each layer's W re-laid for the single-sample forward (InterleavedGemv), or null where x is shorter than a register.
     private readonly float[]?[] _interleaved;
 
-    /// <summary>A predictor for a copy of <paramref name="network"/> (later changes to it are not seen).</summary>
+    /// <summary>A predictor for a copy of <paramref name="network"/> (later changes to it are not seen) that takes inputs as the network does.</summary>
     public Predictor(Network<float> network)
+        : this(network, DataSchema.None)
+    {
+    }
+
+    /// <summary>A predictor for a saved model: its network and its schema's preprocessing.</summary>
+    public Predictor(SavedModel model)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Network, model.Schema)
+    {
+    }
+
+    /// <summary>A predictor for a copy of <paramref name="network"/> that applies <paramref name="schema"/>'s standardisations to inputs and outputs.</summary>
+    /// <exception cref="ArgumentException">The schema does not fit the network.</exception>
+    public Predictor(Network<float> network, DataSchema schema)
     {
         ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(schema);
+        schema.RequireFits(network.Layout.InputSize, network.Layout.OutputSize);
+        Schema = schema;
+        (_inputScaling, _outputScaling) = (schema.Inputs, schema.Targets);
         _network = network.Clone();
         NetworkLayout layout = network.Layout;
         for (int i = 0; i + 1 < layout.LayerCount; i++) _hiddenWidth = Math.Max(_hiddenWidth, layout.OutputsOf(i));
@@ -42,7 +64,10 @@ public sealed class Predictor
 
     /// <summary>Loads a model file written by <c>backprop train</c> or <see cref="ModelFile.Save"/>.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file and the offset.</exception>
-    public static Predictor Load(string path) => new(ModelFile.Load(path).Network);
+    public static Predictor Load(string path) => new(ModelFile.Load(path));
+
+    /// <summary>The task, names and standardisations applied around the network.</summary>
+    public DataSchema Schema { get; }
 
     /// <summary>The network's shape.</summary>
     public NetworkLayout Layout => _network.Layout;
@@ -61,12 +86,22 @@ public sealed class Predictor
         Require.Length(input, nameof(input), "[n0]", InputSize);
         Require.Length(output, nameof(output), "[nL]", OutputSize);
         float[]? rented = null;
-        Span<float> scratch = _hiddenWidth <= StackFloats
-            ? stackalloc float[2 * StackFloats].Slice(0, 2 * _hiddenWidth)
-            : (rented = ArrayPool<float>.Shared.Rent(2 * _hiddenWidth)).AsSpan(0, 2 * _hiddenWidth);
+        int inputScratch = _inputScaling is null ? 0 : InputSize, length = 2 * _hiddenWidth + inputScratch;
+        Span<float> scratch = length <= 2 * StackFloats
+            ? stackalloc float[2 * StackFloats].Slice(0, length)
+            : (rented = ArrayPool<float>.Shared.Rent(length)).AsSpan(0, length);
         try
         {
-            Forward(input, output, scratch);
+            scoped ReadOnlySpan<float> x = input;
+            if (_inputScaling is not null)
+            {
+                Span<float> standardised = scratch[(2 * _hiddenWidth)..];
+                _inputScaling.ApplyUnchecked(input, standardised);   // x' = (x - mean) / scale
+                x = standardised;
+            }
+
+            Forward(x, output, scratch);
+            _outputScaling?.InvertUnchecked(output, output);         // y = a * scale + mean
         }
         finally
         {

@@ -22,6 +22,15 @@ internal static class Require
         }
     }
 
+    /// <summary>The span holds at least <paramref name="size"/> elements (a buffer for the shape).</summary>
+    public static void AtLeast<T>(ReadOnlySpan<T> span, string name, string shape, long size)
+    {
+        if (span.Length < size)
+        {
+            throw new ArgumentException($"Length of '{name}' is {span.Length}, but the shape {shape} needs at least {size}.", name);
+        }
+    }
+
     /// <summary>The span holds a row-major matrix of the given shape, e.g. <c>"[m, k]"</c>.</summary>
     public static void Length<T>(ReadOnlySpan<T> span, string name, string shape, int rows, int columns)
     {

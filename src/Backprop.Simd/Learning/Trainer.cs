@@ -31,17 +31,22 @@ public sealed class Trainer : IDisposable, IParallelJob
     private readonly float[][] _targets;     // per worker [slice, nL]
     private readonly double[] _costs;        // per worker, sum of C_x over its slice
     private readonly (int Start, int Length, bool Decay)[][] _ranges; // per worker: its part of every W and b
-    private readonly float[] _velocity;
+    private readonly GradientDescent _update;
     private readonly int[] _order;
     private readonly SeededRandom _random;
 
     // The current step, read by the workers.
     private int _batchStart, _batchCount;
-    private float _scale, _decay;
 
     // An epoch stopped between mini-batches: where it resumes.
     private int _resumeEpoch, _resumeBatch;
     private double _resumeCost;
+
+    // Model selection for Fit: the next epoch to run and the best validation epoch so far.
+    private int _nextEpoch = 1;
+    private int _bestEpoch, _sinceBest;
+    private double _bestAccuracy = double.NegativeInfinity, _bestCost = double.PositiveInfinity;
+    private float[] _bestParameters = [];
 
     /// <summary>Prepares training of <paramref name="network"/> (updated in place) on <paramref name="train"/>.</summary>
     /// <exception cref="ArgumentException">The network's input or output size does not fit the data, or the cost does not fit the output layer.</exception>
@@ -57,9 +62,10 @@ public sealed class Trainer : IDisposable, IParallelJob
             throw new ArgumentException($"The network takes {_layout.InputSize} inputs, but the data has {train.InputSize} per sample.", nameof(network));
         }
 
-        if (_layout.OutputSize != train.ClassCount)
+        if (_layout.OutputSize != train.TargetSize)
         {
-            throw new ArgumentException($"The network has {_layout.OutputSize} outputs, but the data has {train.ClassCount} classes.", nameof(network));
+            string targets = train.Task == LearningTask.Classification ? $"{train.ClassCount} classes" : $"{train.TargetSize} target values per sample";
+            throw new ArgumentException($"The network has {_layout.OutputSize} outputs, but the data has {targets}.", nameof(network));
         }
 
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
@@ -84,7 +90,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         _ranges = PartitionParameters(_layout, threads);
-        _velocity = options.Momentum > 0 ? new float[_layout.ParameterCount] : [];
+        _update = new GradientDescent(options, _layout.ParameterCount, train.Count);
         _order = Enumerable.Range(0, train.Count).ToArray();
         _random = new SeededRandom(options.Seed);
         _pool = new WorkerPool(threads, this);
@@ -181,7 +187,14 @@ public sealed class Trainer : IDisposable, IParallelJob
     public TrainingCheckpoint Checkpoint()
     {
         if (!IsStopped) throw new InvalidOperationException("A checkpoint is taken when TrainEpoch has stopped inside an epoch.");
-        return new TrainingCheckpoint(_options, _resumeEpoch, _resumeBatch, _resumeCost, (int[])_order.Clone(), (float[])_velocity.Clone(), _random.State);
+        return new TrainingCheckpoint(_options, _resumeEpoch, _resumeBatch, _resumeCost, (int[])_order.Clone(), (float[])_update.Velocity.Clone(), _random.State)
+        {
+            BestEpoch = _bestEpoch,
+            BestAccuracy = _bestAccuracy,
+            BestCost = _bestCost,
+            EpochsSinceBest = _sinceBest,
+            BestParameters = (float[])_bestParameters.Clone(),
+        };
     }
 
     /// <summary>A trainer that continues a checkpoint: call <see cref="TrainEpoch(int, Action{int})"/> with <see cref="TrainingCheckpoint.Epoch"/> next.</summary>
@@ -190,24 +203,120 @@ public sealed class Trainer : IDisposable, IParallelJob
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var trainer = new Trainer(network, train, checkpoint.Options);
-        if (checkpoint.Order.Length != train.Count || checkpoint.Velocity.Length != trainer._velocity.Length)
+        float[] velocity = trainer._update.Velocity;
+        if (checkpoint.Order.Length != train.Count || checkpoint.Velocity.Length != velocity.Length)
         {
-            throw new ArgumentException($"The checkpoint was made for {checkpoint.Order.Length} training samples and {checkpoint.Velocity.Length} velocities; this run has {train.Count} and {trainer._velocity.Length}.", nameof(checkpoint));
+            throw new ArgumentException($"The checkpoint was made for {checkpoint.Order.Length} training samples and {checkpoint.Velocity.Length} velocities; this run has {train.Count} and {velocity.Length}.", nameof(checkpoint));
         }
 
         checkpoint.Order.CopyTo(trainer._order, 0);
-        checkpoint.Velocity.CopyTo(trainer._velocity, 0);
+        checkpoint.Velocity.CopyTo(velocity, 0);
         trainer._random.State = checkpoint.Random;
+        if (checkpoint.BestParameters.Length is not 0 && checkpoint.BestParameters.Length != network.Layout.ParameterCount)
+        {
+            throw new ArgumentException($"The checkpoint's best parameters are {checkpoint.BestParameters.Length} values; the network has {network.Layout.ParameterCount}.", nameof(checkpoint));
+        }
+
         (trainer._resumeEpoch, trainer._resumeBatch, trainer._resumeCost) = (checkpoint.Epoch, checkpoint.NextBatch, checkpoint.PartialCost);
+        trainer._nextEpoch = checkpoint.Epoch;
+        (trainer._bestEpoch, trainer._bestAccuracy, trainer._bestCost, trainer._sinceBest) = (checkpoint.BestEpoch, checkpoint.BestAccuracy, checkpoint.BestCost, checkpoint.EpochsSinceBest);
+        trainer._bestParameters = (float[])checkpoint.BestParameters.Clone();
         return trainer;
     }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> on <paramref name="train"/> with <paramref name="options"/>:
+    /// the whole of <see cref="Fit(Dataset?, IProgress{EpochReport}?, CancellationToken, Action{int, int}?)"/> in one call.
+    /// </summary>
+    public static FitResult Fit(Network<float> network, Dataset train, Dataset? validation, TrainingOptions options,
+        IProgress<EpochReport>? progress = null, CancellationToken stop = default)
+    {
+        using var trainer = new Trainer(network, train, options);
+        return trainer.Fit(validation, progress, stop);
+    }
+
+    /// <summary>
+    /// The training loop: every remaining epoch, each followed by an evaluation on
+    /// <paramref name="validation"/> (if given) that selects the model: the network ends with the
+    /// parameters of the best validation epoch (highest accuracy, then lowest mean cost, for
+    /// classification; lowest mean cost for regression), as Keras' restore_best_weights. Without a
+    /// validation set it keeps the last epoch. Early stopping (<see cref="TrainingOptions.EarlyStoppingPatience"/>)
+    /// ends training after that many epochs without a better validation result.
+    /// </summary>
+    /// <param name="validation">Samples for model selection, never trained on; null for none.</param>
+    /// <param name="progress">Told after each epoch, on the training thread, while the network holds that epoch's parameters (so an <see cref="EpochReport.IsBest"/> report is the moment to save it).</param>
+    /// <param name="stop">Stops after the current mini-batch; the result then has <see cref="FitResult.Checkpoint"/> to continue from (<see cref="Resume"/>).</param>
+    /// <param name="onBatch">Told (epoch, samples done in the epoch) after each mini-batch, for progress bars; may be null.</param>
+    /// <exception cref="ArgumentException">Early stopping without a validation set, or the validation set does not fit the network.</exception>
+    /// <exception cref="TrainingDivergedException">A cost or a parameter became NaN or infinite.</exception>
+    public FitResult Fit(Dataset? validation, IProgress<EpochReport>? progress = null, CancellationToken stop = default, Action<int, int>? onBatch = null)
+    {
+        if (_options.EarlyStoppingPatience is not null && validation is null)
+        {
+            throw new ArgumentException("Early stopping needs a validation set to watch.", nameof(validation));
+        }
+
+        if (validation is not null && (validation.InputSize != _train.InputSize || validation.TargetSize != _train.TargetSize || validation.Task != _train.Task))
+        {
+            throw new ArgumentException($"The validation set has {validation.InputSize} inputs and {validation.TargetSize} targets ({validation.Task}); the training set has {_train.InputSize} and {_train.TargetSize} ({_train.Task}).", nameof(validation));
+        }
+
+        var reports = new List<EpochReport>();
+        bool early = false;
+        for (int epoch = _nextEpoch; epoch <= _options.Epochs; epoch++)
+        {
+            int current = epoch;
+            (double trainCost, double seconds) = TrainEpoch(epoch, onBatch is null ? null : done => onBatch(current, done), stop);
+            if (IsStopped) return new FitResult(reports, _bestEpoch, null, Stopped: true) { Checkpoint = Checkpoint() };
+
+            Evaluation? checkedOn = validation is null ? null : Evaluator.Evaluate(Network, validation, _options.Cost);
+            bool best = checkedOn is null || IsBetter(checkedOn);
+            if (best)
+            {
+                (_bestEpoch, _sinceBest) = (epoch, 0);
+                if (checkedOn is not null)
+                {
+                    (_bestAccuracy, _bestCost) = (checkedOn.Accuracy, checkedOn.MeanCost);
+                    if (_bestParameters.Length == 0) _bestParameters = new float[_layout.ParameterCount];
+                    Network.Parameters.CopyTo(_bestParameters);
+                }
+            }
+            else
+            {
+                _sinceBest++;
+            }
+
+            _nextEpoch = epoch + 1;
+            var report = new EpochReport(epoch, trainCost, checkedOn, seconds) { SamplesPerSecond = _train.Count / seconds, IsBest = best };
+            reports.Add(report);
+            progress?.Report(report);
+            if (_options.EarlyStoppingPatience is int patience && _sinceBest >= patience && epoch < _options.Epochs)
+            {
+                early = true;
+                break;
+            }
+        }
+
+        Evaluation? selected = null;
+        if (validation is not null && _bestParameters.Length > 0)
+        {
+            _bestParameters.CopyTo(Network.Parameters);
+            selected = Evaluator.Evaluate(Network, validation, _options.Cost);
+        }
+
+        return new FitResult(reports, _bestEpoch, selected, Stopped: false) { StoppedEarly = early };
+    }
+
+    // Higher accuracy, then lower cost (classification); lower cost (regression).
+    private bool IsBetter(Evaluation e) =>
+        e.Task == LearningTask.Classification
+            ? e.Accuracy > _bestAccuracy || (e.Accuracy == _bestAccuracy && e.MeanCost < _bestCost)
+            : e.MeanCost < _bestCost;
 
     /// <summary>One mini-batch step on samples <c>order[_batchStart .. _batchStart + _batchCount)</c>; returns their summed cost.</summary>
     internal double Step()
     {
-        double n = _train.Count;
-        _scale = (float)(-_options.Eta / _batchCount);
-        _decay = (float)(1 - _options.Eta * _options.Lambda / n);
+        _update.BeginStep(_batchCount);
         _pool.Run(GradientPhase);
         double total = 0;
         foreach (double c in _costs) total += c;
@@ -231,13 +340,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         int lo = _batchCount * worker / threads, hi = _batchCount * (worker + 1) / threads, count = hi - lo;
         int n0 = _layout.InputSize, nL = _layout.OutputSize;
         Span<float> x = _inputs[worker], y = _targets[worker];
-        y[..(count * nL)].Clear();
-        for (int i = 0; i < count; i++)
-        {
-            int sample = _order[_batchStart + lo + i];
-            _train.CopyInput(sample, x.Slice(i * n0, n0));
-            y[i * nL + _train.Label(sample)] = 1;
-        }
+        _train.GatherUnchecked(_order.AsSpan(_batchStart + lo, count), x, y);
 
         // The next mini-batch's rows for this worker: fetched from DRAM while this step computes.
         int nextStart = _batchStart + _options.BatchSize, nextCount = Math.Min(_options.BatchSize, _train.Count - nextStart);
@@ -256,7 +359,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         _costs[worker] = _workspaces[worker].Backpropagate(Network, x[..(count * n0)], y[..(count * nL)], count, _options.Cost, _gradients[worker]);
     }
 
-    // g = sum over workers in worker order; then w <- decay w + scale g (or through the velocity with momentum).
+    // g = sum over workers in worker order; then the update rule on this worker's ranges.
     private void Update(int worker)
     {
         Span<float> parameters = Network.Parameters;
@@ -264,18 +367,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         {
             Span<float> g = _gradients[0].AsSpan(start, length);
             for (int t = 1; t < _gradients.Length; t++) Blas1.Add<float>(g, _gradients[t].AsSpan(start, length), g);
-            Span<float> w = parameters.Slice(start, length);
-            float keep = decay ? _decay : 1f;
-            if (_velocity.Length == 0)
-            {
-                Blas1.Axpby<float>(g, _scale, keep, w);
-            }
-            else
-            {
-                Span<float> v = _velocity.AsSpan(start, length);
-                Blas1.Axpby<float>(g, _scale, (float)_options.Momentum, v);
-                Blas1.Axpby<float>(v, 1f, keep, w);
-            }
+            _update.Apply(parameters.Slice(start, length), g, start, decay);
         }
     }
 
@@ -302,44 +394,6 @@ public sealed class Trainer : IDisposable, IParallelJob
             int lo = (int)((long)length * t / threads), hi = (int)((long)length * (t + 1) / threads);
             if (hi > lo) list.Add((offset + lo, hi - lo, decay));
         }
-    }
-
-    /// <summary>Accuracy, mean cost and confusion matrix of <paramref name="network"/> on <paramref name="data"/> (one-hot targets).</summary>
-    public static Evaluation Evaluate(Network<float> network, Dataset data, CostFunction cost)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(data);
-        NetworkLayout layout = network.Layout;
-        if (layout.InputSize != data.InputSize || layout.OutputSize != data.ClassCount)
-        {
-            throw new ArgumentException($"The network {layout} does not fit data of {data.InputSize} inputs and {data.ClassCount} classes.", nameof(data));
-        }
-
-        const int Chunk = 256;
-        var workspace = new BatchBackprop<float>(layout, Chunk);
-        int nL = layout.OutputSize;
-        var target = new float[nL];
-        var confusion = new int[nL][];
-        for (int i = 0; i < nL; i++) confusion[i] = new int[nL];
-        int correct = 0;
-        double totalCost = 0;
-        for (int start = 0; start < data.Count; start += Chunk)
-        {
-            int count = Math.Min(Chunk, data.Count - start);
-            ReadOnlySpan<float> outputs = workspace.Forward(network, data.Inputs.Slice(start * data.InputSize, count * data.InputSize), count);
-            for (int i = 0; i < count; i++)
-            {
-                ReadOnlySpan<float> a = outputs.Slice(i * nL, nL);
-                int label = data.Label(start + i), predicted = Activations.Argmax(a);
-                confusion[label][predicted]++;
-                if (predicted == label) correct++;
-                target[label] = 1;
-                totalCost += Costs.Value<float>(cost, a, target);
-                target[label] = 0;
-            }
-        }
-
-        return new Evaluation(data.Count, correct, data.Count == 0 ? 0 : totalCost / data.Count, confusion);
     }
 
     /// <summary>Stops the worker threads.</summary>

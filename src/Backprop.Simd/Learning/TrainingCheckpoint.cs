@@ -18,4 +18,20 @@ public sealed record TrainingCheckpoint(
     double PartialCost,
     int[] Order,
     float[] Velocity,
-    (ulong S0, ulong S1, ulong S2, ulong S3, double Spare, bool HasSpare) Random);
+    (ulong S0, ulong S1, ulong S2, ulong S3, double Spare, bool HasSpare) Random)
+{
+    /// <summary>The model selection so far: the best validation epoch (0: none yet).</summary>
+    public int BestEpoch { get; init; }
+
+    /// <summary>That epoch's validation accuracy (classification).</summary>
+    public double BestAccuracy { get; init; } = double.NegativeInfinity;
+
+    /// <summary>That epoch's mean validation cost.</summary>
+    public double BestCost { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Epochs since the best one, for early stopping.</summary>
+    public int EpochsSinceBest { get; init; }
+
+    /// <summary>The best epoch's parameters (empty without a validation set or before the first epoch).</summary>
+    public float[] BestParameters { get; init; } = [];
+}

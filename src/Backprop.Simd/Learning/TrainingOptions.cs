@@ -27,7 +27,7 @@ public sealed record TrainingOptions
     /// <summary>Most worker threads over the samples of each mini-batch; small batches use fewer (see <see cref="Trainer.WorkersFor"/>).</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Stop after this many epochs without a better test accuracy; null never stops early.</summary>
+    /// <summary>Stop after this many epochs without a better validation result (<see cref="Trainer.Fit(Data.Dataset?, IProgress{EpochReport}?, CancellationToken, Action{int, int}?)"/>); null never stops early.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>

@@ -33,7 +33,7 @@ public sealed class IdxFileTests() : TemporaryFolder("idx-tests-")
         Dataset data = Dataset.FromIdx(images, labels);
         Assert.Equal(2, data.Count);
         Assert.Equal(2, data.InputSize);
-        Assert.Equal([0f, 7 / 255f, 14 / 255f, 21 / 255f], data.Inputs.ToArray());
+        Assert.Equal([0f, 7 / 255f, 14 / 255f, 21 / 255f], DatasetTests.AllInputs(data));
         Assert.Equal(9, data.Label(1));
     }
 
@@ -116,9 +116,9 @@ public sealed class IdxFileTests() : TemporaryFolder("idx-tests-")
         DataSplit split = Backprop.Simd.Cli.EmbeddedDigits.Load();
         Assert.Equal((8000, 2000), (split.Train.Count, split.Test.Count));
         Assert.Equal(784, split.Train.InputSize);
-        Assert.InRange(split.Train.Inputs.ToArray().Average(), 0.1, 0.15); // MNIST's mean pixel is about 0.13
+        Assert.InRange(DatasetTests.AllInputs(split.Train).Average(), 0.1, 0.15); // MNIST's mean pixel is about 0.13
         int[] perClass = new int[10];
-        foreach (byte label in split.Train.Labels) perClass[label]++;
+        foreach (int label in split.Train.Labels) perClass[label]++;
         Assert.All(perClass, n => Assert.InRange(n, 600, 1000));
     }
 }

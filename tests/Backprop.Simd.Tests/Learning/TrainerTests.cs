@@ -13,8 +13,7 @@ public class TrainerTests
 
     internal static Dataset Small(int count)
     {
-        Dataset train = Digits.Value.Train;
-        return new Dataset(train.Inputs[..(count * 784)].ToArray(), train.Labels[..count].ToArray(), 784, 10);
+        return Digits.Value.Train.Subset(Enumerable.Range(0, count).ToArray());
     }
 
     private static byte[] TrainedBytes(int threads, TrainingOptions options, int samples = 1000)
@@ -87,7 +86,7 @@ public class TrainerTests
     public void Evaluation_counts_and_the_confusion_matrix_agree()
     {
         var network = Network<float>.Create(NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid), Initialization.Scaled, 1);
-        Evaluation evaluation = Trainer.Evaluate(network, Digits.Value.Test, CostFunction.Quadratic);
+        Evaluation evaluation = Evaluator.Evaluate(network, Digits.Value.Test, CostFunction.Quadratic);
         Assert.Equal(2000, evaluation.Confusion.Sum(row => row.Sum()));
         Assert.Equal(evaluation.Correct, Enumerable.Range(0, 10).Sum(i => evaluation.Confusion[i][i]));
         Assert.True(evaluation.MeanCost > 0);
@@ -108,7 +107,7 @@ public class TrainerTests
             var network = Network<float>.Create(NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid), Initialization.Scaled, seed);
             using var trainer = new Trainer(network, Digits.Value.Train, options);
             for (int epoch = 1; epoch <= options.Epochs; epoch++) trainer.TrainEpoch(epoch);
-            accuracies.Add(Trainer.Evaluate(network, Digits.Value.Test, options.Cost).Accuracy);
+            accuracies.Add(Evaluator.Evaluate(network, Digits.Value.Test, options.Cost).Accuracy);
         }
 
         Assert.True(accuracies.Average() >= 0.92, $"test accuracies {string.Join(", ", accuracies)}");
