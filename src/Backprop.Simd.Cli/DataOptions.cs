@@ -36,7 +36,7 @@ internal sealed class DataOptions
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension == ".npy") return Kind.Npy;
         if (extension is ".csv" or ".tsv" or ".txt" || File.Exists(path)) return Kind.Csv;
-        throw new UsageException($"--data: '{path}' is neither a folder nor a file (give an MNIST folder, a .csv file or an .npy file).");
+        throw new FileNotFoundException($"{path}: no such folder or file (--data takes an MNIST folder, a .csv file or an .npy file).");
     }
 
     /// <summary>The values given on the command line, as a checkpoint keeps them.</summary>
@@ -78,7 +78,7 @@ internal sealed class DataOptions
         /// <summary>One file (or pair of .npy files) as a dataset, read like <paramref name="like"/> when given.</summary>
         public Dataset ReadTabular(string path, string? targetsPath, string option, DataSchema? like)
         {
-            if (!File.Exists(path)) throw new UsageException($"{option}: {path}: no such file.");
+            if (!File.Exists(path)) throw new FileNotFoundException($"{option}: {path}: no such file.");
             switch (KindOf(path))
             {
                 case Kind.Csv:
@@ -86,7 +86,7 @@ internal sealed class DataOptions
                 case Kind.Npy:
                     string targetsOption = option == "--test" ? "--test-targets" : "--targets";
                     if (targetsPath is null) throw new UsageException($"{option}: {path} holds inputs only; give the targets with {targetsOption} Y.npy.");
-                    if (!File.Exists(targetsPath)) throw new UsageException($"{targetsOption}: {targetsPath}: no such file.");
+                    if (!File.Exists(targetsPath)) throw new FileNotFoundException($"{targetsOption}: {targetsPath}: no such file.");
                     return TabularData.FromNpy(path, targetsPath, ParsedTask, like);
                 default:
                     throw new UsageException($"{option}: '{path}' is a folder; {option} takes a .csv or .npy file here.");

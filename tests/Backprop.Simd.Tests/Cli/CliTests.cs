@@ -51,10 +51,11 @@ public sealed class CliTests() : TemporaryFolder("cli-tests-")
         // Output that is not a terminal gets a line per epoch instead of the live progress bars.
         var (code, stdout, _) = CliRunner.Run("train", "--epochs", "2", "--out", PathOf("t.bpsimd"));
         Assert.Equal(0, code);
-        Assert.Contains("epoch 1/2: test accuracy", stdout);
-        Assert.Contains("epoch 2/2: test accuracy", stdout);
-        Assert.Contains("Results", stdout);
+        Assert.Contains("epoch 1/2: train cost", stdout);
+        Assert.Contains("epoch 2/2: train cost", stdout);
+        Assert.Contains("Epochs", stdout);
         Assert.Contains("Test accuracy", stdout);
+        Assert.Contains("confusion matrix", stdout);
     }
 
     [Fact]
@@ -217,7 +218,7 @@ public sealed class CliTests() : TemporaryFolder("cli-tests-")
     {
         var (code, _, stderr) = CliRunner.Run("train", "--data", PathOf("missing"), "--epochs", "1");
         Assert.Equal(1, code);
-        Assert.Contains("missing: no such folder", stderr);
+        Assert.Contains("missing: no such folder or file", stderr);
 
         string corrupt = PathOf("corrupt.bpsimd");
         File.WriteAllBytes(corrupt, [1, 2, 3, 4]);

@@ -1,3 +1,4 @@
+using Backprop.Simd.Data;
 using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Learning;
@@ -23,10 +24,48 @@ public class FormatVersionTests
         Assert.Equal(expected.Network.Parameters.ToArray(), loaded.Network.Parameters.ToArray());
     }
 
-    [Fact]
-    public void Version_1_is_still_what_this_build_writes()
+    /// <summary>Fixtures/model-v2.bpsimd, written by Fixtures/make_model_v2.py from docs/model-format.md alone.</summary>
+    internal static SavedModel Version2Content() => new(
+        new Network<float>(new NetworkLayout([3, 4, 2], [Activation.Relu, Activation.Identity]), Enumerable.Range(0, 26).Select(i => (i - 13) / 16f).ToArray()),
+        CostFunction.Quadratic)
     {
-        byte[] fixture = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "model-v1.bpsimd"));
-        Assert.Equal(fixture, ModelFile.Serialize(Version1Content()));
+        Schema = new DataSchema
+        {
+            Task = LearningTask.Regression,
+            Inputs = new Standardization([1f, -2f, 0.5f], [2f, 0.25f, 1f]),
+            Targets = new Standardization([10f, -3f], [4f, 0.5f]),
+            InputNames = ["a", "b", "c"],
+            OutputNames = ["y1", "\u00ff2"],
+        },
+    };
+
+    [Fact]
+    public void The_version_2_fixture_loads_with_its_schema()
+    {
+        SavedModel loaded = ModelFile.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "model-v2.bpsimd"));
+        SavedModel expected = Version2Content();
+        Assert.Equal(expected.Network.Layout, loaded.Network.Layout);
+        Assert.Equal(expected.Network.Parameters.ToArray(), loaded.Network.Parameters.ToArray());
+        Assert.Equal(LearningTask.Regression, loaded.Schema.Task);
+        Assert.Equal(expected.Schema.Inputs!.Mean.ToArray(), loaded.Schema.Inputs!.Mean.ToArray());
+        Assert.Equal(expected.Schema.Inputs!.Scale.ToArray(), loaded.Schema.Inputs!.Scale.ToArray());
+        Assert.Equal(expected.Schema.Targets!.Mean.ToArray(), loaded.Schema.Targets!.Mean.ToArray());
+        Assert.Equal(expected.Schema.Targets!.Scale.ToArray(), loaded.Schema.Targets!.Scale.ToArray());
+        Assert.Equal(expected.Schema.InputNames, loaded.Schema.InputNames);
+        Assert.Equal(expected.Schema.OutputNames, loaded.Schema.OutputNames);
+    }
+
+    [Fact]
+    public void Version_2_is_what_this_build_writes_byte_for_byte()
+    {
+        byte[] fixture = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "model-v2.bpsimd"));
+        Assert.Equal(fixture, ModelFile.Serialize(Version2Content()));
+    }
+
+    [Fact]
+    public void A_version_1_file_reads_as_a_model_without_a_schema()
+    {
+        SavedModel loaded = ModelFile.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "model-v1.bpsimd"));
+        Assert.Same(DataSchema.None, loaded.Schema);
     }
 }

@@ -32,10 +32,13 @@ public sealed class ModelFileTests() : TemporaryFolder("model-tests-")
         yield return ["layer size", (Func<byte[], byte[]>)(b => { BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(20), -5); return b; }), "offset 20: layer size 1 is -5"];
         yield return ["activation", (Func<byte[], byte[]>)(b => { b[28] = 77; return b; }), "offset 28: activation 0 has the invalid value 77"];
         yield return ["cost", (Func<byte[], byte[]>)(b => { b[30] = 9; return b; }), "offset 30: the cost has the invalid value 9"];
-        yield return ["parameter count", (Func<byte[], byte[]>)(b => { BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(31), 7); return b; }), "offset 31: the parameter count is 7"];
+        yield return ["task", (Func<byte[], byte[]>)(b => { b[31] = 5; return b; }), "offset 31: the task has the invalid value 5"];
+        yield return ["flags", (Func<byte[], byte[]>)(b => { b[32] = 2; return b; }), "offset 32: targets are standardised only for regression"];
+        yield return ["input names", (Func<byte[], byte[]>)(b => { BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(33), 5); return b; }), "offset 33: the input name count is 5; it must be 0 or 6"];
+        yield return ["parameter count", (Func<byte[], byte[]>)(b => { BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(41), 7); return b; }), "offset 41: the parameter count is 7"];
         yield return ["truncated", (Func<byte[], byte[]>)(b => b[..^9]), "the file is truncated"];
         yield return ["trailing", (Func<byte[], byte[]>)(b => [.. b, 1, 2, 3]), "3 byte(s) of trailing garbage"];
-        yield return ["bit flip", (Func<byte[], byte[]>)(b => { b[40] ^= 1; return b; }), "checksum mismatch"];
+        yield return ["bit flip", (Func<byte[], byte[]>)(b => { b[50] ^= 1; return b; }), "checksum mismatch"];
         yield return ["header cut", (Func<byte[], byte[]>)(b => b[..14]), "offset 14: the file is truncated inside the header"];
     }
 
