@@ -93,18 +93,18 @@ internal static class PredictCommand
 
         var settings = new DataOptions.Settings(null, null, null, null, null, null, delimiter, 0, false);
         CsvOptions options = settings.Csv() with { HasTarget = false };
-        CsvTable table;
-        if (path == "-")
+        if (path != "-" && !File.Exists(path)) throw new FileNotFoundException($"--input: {path}: no such file.");
+        string? text = path == "-" ? stdin.ReadToEnd() : null;  // stdin cannot be read twice: kept for the header peek
+        IReadOnlyList<string> wanted = saved.Schema.InputNames;
+        if (wanted.Count > 0)
         {
-            table = CsvFile.Read(stdin, "stdin", options);
-        }
-        else
-        {
-            if (!File.Exists(path)) throw new UsageException($"--input: {path}: no such file.");
-            table = CsvFile.Read(path, options);
+            // A file may still hold the target column (say, the test file): leave out the one column the model does not take.
+            string header = text is null ? File.ReadLines(path).FirstOrDefault() ?? "" : new StringReader(text).ReadLine() ?? "";
+            string[] extra = HeaderNames(header, options.Delimiter).Where(name => !wanted.Contains(name)).ToArray();
+            if (extra.Length == 1) options = options with { HasTarget = true, Target = extra[0] };
         }
 
-        IReadOnlyList<string> wanted = saved.Schema.InputNames;
+        CsvTable table = text is null ? CsvFile.Read(path, options) : CsvFile.Read(new StringReader(text), "stdin", options);
         if (wanted.Count == 0)
         {
             if (table.FeatureNames.Length != n0) throw new InvalidDataException($"{table.Source}: {table.FeatureNames.Length} columns, but the model takes {n0} inputs.");
@@ -163,6 +163,13 @@ internal static class PredictCommand
         }
 
         return BackpropCli.Success;
+    }
+
+    // The header's names, split on the given delimiter or the most frequent of , ; and tab (quotes and spaces trimmed).
+    private static string[] HeaderNames(string header, char? delimiter)
+    {
+        char d = delimiter ?? new[] { ',', ';', '\t' }.OrderByDescending(c => header.Count(h => h == c)).First();
+        return header.TrimStart('\uFEFF').Split(d).Select(name => name.Trim().Trim('"')).ToArray();
     }
 
     private static string Quote(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
