@@ -194,6 +194,7 @@ internal static class TrainCommand
         private long _lastUpdate;
         private int _reported;
         private int _savedEpoch;
+        private long _lastSave = Stopwatch.GetTimestamp();
         private readonly int _runCollections = GC.CollectionCount(0);  // at the start of training, for the whole run's count
 
         private Dataset TrainSet => sets.Train;
@@ -232,6 +233,7 @@ internal static class TrainCommand
             FitResult fit;
             long start = Stopwatch.GetTimestamp();
             int collections = GC.CollectionCount(0);
+            TimeSpan jit = System.Runtime.JitInfo.GetCompilationTime();
             try
             {
                 if (_console is null || !_console.Profile.Capabilities.Interactive)
@@ -259,7 +261,8 @@ internal static class TrainCommand
                 return BackpropCli.Failure;
             }
 
-            double trainingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double wallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds, trainingSeconds = fit.Seconds;
+            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
             int trainingCollections = GC.CollectionCount(0) - collections;
             if (fit.Stopped)
             {
@@ -288,6 +291,8 @@ internal static class TrainCommand
                     ["stopped_early"] = fit.StoppedEarly,
                     ["epochs"] = _reports.Count,
                     ["training_seconds"] = trainingSeconds,
+                    ["training_wall_seconds"] = wallSeconds,
+                    ["jit_seconds_training"] = jit.TotalSeconds,
                     ["seconds_per_epoch"] = median,
                     ["samples_per_second"] = TrainSet.Count / median,
                     ["threads"] = trainer.Threads,
@@ -361,8 +366,13 @@ internal static class TrainCommand
             _reports.Add(report);
             if (report.IsBest)
             {
-                ModelFile.Save(_modelPath, Model(_network!));
-                _savedEpoch = report.Epoch;
+                // Save the best model so far, at most once a second (a save is fsynced): a crash then loses at
+                // most a second's progress, and many short epochs are not slowed down. Run() saves at the end.
+                if (Stopwatch.GetElapsedTime(_lastSave).TotalSeconds >= 1)
+                {
+                    ModelFile.Save(_modelPath, Model(_network!));
+                    (_savedEpoch, _lastSave) = (report.Epoch, Stopwatch.GetTimestamp());
+                }
             }
 
             string validation = report.Validation is { } v ? $", validation {Metrics.HeadlineName(v)} {Metrics.Headline(v)}{(report.IsBest ? " (best)" : "")}" : "";

@@ -14,7 +14,10 @@ public static class Evaluator
     /// MAE and R² in the targets' units (undoing the data's target standardisation).
     /// </summary>
     /// <exception cref="ArgumentException">The network does not fit the data.</exception>
-    public static Evaluation Evaluate(Network<float> network, Dataset data, CostFunction cost)
+    public static Evaluation Evaluate(Network<float> network, Dataset data, CostFunction cost) => Evaluate(network, data, cost, null);
+
+    // With a workspace kept by the caller (Fit evaluates its validation set after every epoch).
+    internal static Evaluation Evaluate(Network<float> network, Dataset data, CostFunction cost, Workspace? workspace)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
@@ -25,10 +28,10 @@ public static class Evaluator
             throw new ArgumentException($"The network {layout} does not fit data of {data.InputSize} inputs and {targets}.", nameof(data));
         }
 
-        var workspace = new BatchBackprop<float>(layout, Chunk);
+        workspace ??= new Workspace(layout);
         int n0 = layout.InputSize, nL = layout.OutputSize;
         bool classes = data.Task == LearningTask.Classification;
-        var inputs = new float[Chunk * n0];
+        float[] inputs = workspace.Inputs;
         var confusion = new int[classes ? nL : 0][];
         for (int i = 0; i < confusion.Length; i++) confusion[i] = new int[nL];
         int correct = 0;
@@ -41,7 +44,7 @@ public static class Evaluator
         {
             int count = Math.Min(Chunk, data.Count - start);
             data.CopyInputs(start, count, inputs);
-            ReadOnlySpan<float> outputs = workspace.Forward(network, inputs.AsSpan(0, count * n0), count);
+            ReadOnlySpan<float> outputs = workspace.Forward.Forward(network, inputs.AsSpan(0, count * n0), count);
             for (int i = 0; i < count; i++)
             {
                 ReadOnlySpan<float> output = outputs.Slice(i * nL, nL), target = data.Target(start + i);
@@ -68,6 +71,14 @@ public static class Evaluator
 
         double mean = data.Count == 0 ? 0 : totalCost / data.Count;
         return new Evaluation(data.Count, correct, mean, confusion) { Regression = regression?.Metrics() };
+    }
+
+    /// <summary>The buffers of one evaluation, reusable for the next one of the same layout.</summary>
+    internal sealed class Workspace(NetworkLayout layout)
+    {
+        public BatchBackprop<float> Forward { get; } = new(layout, Chunk);
+
+        public float[] Inputs { get; } = new float[Chunk * layout.InputSize];
     }
 
     // Sums for the regression errors; SS_tot from sum y and sum y^2 in double.

@@ -10,6 +10,9 @@ public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, int BestEpoch,
     /// <summary>The state to continue from after a stop (save it with <c>CheckpointFile</c>), else null.</summary>
     public TrainingCheckpoint? Checkpoint { get; init; }
 
+    /// <summary>Wall time of the call: training, validation and model selection, without the time spent in the progress callback.</summary>
+    public double Seconds { get; init; }
+
     /// <summary>True when early stopping ended training before the last epoch.</summary>
     public bool StoppedEarly { get; init; }
 }

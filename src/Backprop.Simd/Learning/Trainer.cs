@@ -263,13 +263,15 @@ public sealed class Trainer : IDisposable, IParallelJob
 
         var reports = new List<EpochReport>();
         bool early = false;
+        long start = Stopwatch.GetTimestamp(), reporting = 0; // the caller's time in progress.Report is not training
+        var workspace = validation is null ? null : new Evaluator.Workspace(_layout);
         for (int epoch = _nextEpoch; epoch <= _options.Epochs; epoch++)
         {
             int current = epoch;
             (double trainCost, double seconds) = TrainEpoch(epoch, onBatch is null ? null : done => onBatch(current, done), stop);
-            if (IsStopped) return new FitResult(reports, _bestEpoch, null, Stopped: true) { Checkpoint = Checkpoint() };
+            if (IsStopped) return new FitResult(reports, _bestEpoch, null, Stopped: true) { Checkpoint = Checkpoint(), Seconds = Elapsed() };
 
-            Evaluation? checkedOn = validation is null ? null : Evaluator.Evaluate(Network, validation, _options.Cost);
+            Evaluation? checkedOn = validation is null ? null : Evaluator.Evaluate(Network, validation, _options.Cost, workspace);
             bool best = checkedOn is null || IsBetter(checkedOn);
             if (best)
             {
@@ -289,7 +291,9 @@ public sealed class Trainer : IDisposable, IParallelJob
             _nextEpoch = epoch + 1;
             var report = new EpochReport(epoch, trainCost, checkedOn, seconds) { SamplesPerSecond = _train.Count / seconds, IsBest = best };
             reports.Add(report);
+            long before = Stopwatch.GetTimestamp();
             progress?.Report(report);
+            reporting += Stopwatch.GetTimestamp() - before;
             if (_options.EarlyStoppingPatience is int patience && _sinceBest >= patience && epoch < _options.Epochs)
             {
                 early = true;
@@ -301,10 +305,12 @@ public sealed class Trainer : IDisposable, IParallelJob
         if (validation is not null && _bestParameters.Length > 0)
         {
             _bestParameters.CopyTo(Network.Parameters);
-            selected = Evaluator.Evaluate(Network, validation, _options.Cost);
+            selected = Evaluator.Evaluate(Network, validation, _options.Cost, workspace);
         }
 
-        return new FitResult(reports, _bestEpoch, selected, Stopped: false) { StoppedEarly = early };
+        return new FitResult(reports, _bestEpoch, selected, Stopped: false) { StoppedEarly = early, Seconds = Elapsed() };
+
+        double Elapsed() => (Stopwatch.GetTimestamp() - start - reporting) / (double)Stopwatch.Frequency;
     }
 
     // Higher accuracy, then lower cost (classification); lower cost (regression).
