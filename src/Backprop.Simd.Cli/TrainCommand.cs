@@ -90,7 +90,7 @@ internal static class TrainCommand
                 return chosen;
             }
 
-            Activation hiddenActivation = CommonOptions.ParseActivation(PickText(result.GetValue(activation), "sigmoid", "relu", "hidden"), "--activation");
+            Activation hiddenActivation = CommonOptions.ParseActivation(PickText(result.GetValue(activation), "sigmoid", "relu", "activation"), "--activation");
             string? outputName = result.GetValue(outputActivation);
             Activation last = outputName is not null ? CommonOptions.ParseActivation(outputName, "--output-activation")
                 : !tabular ? hiddenActivation
@@ -194,7 +194,7 @@ internal static class TrainCommand
         private long _lastUpdate;
         private int _reported;
         private int _savedEpoch;
-        private long _lastSave = Stopwatch.GetTimestamp();
+        private long _lastSave, _saveTicks;
         private readonly int _runCollections = GC.CollectionCount(0);  // at the start of training, for the whole run's count
 
         private Dataset TrainSet => sets.Train;
@@ -328,10 +328,14 @@ internal static class TrainCommand
             var table = new Table().Title("Epochs").AddColumns("epoch", "train cost");
             if (sets.Validation is not null) table.AddColumns(TrainSet.Task == LearningTask.Classification ? "validation accuracy" : "validation R²", "validation cost", "best");
             table.AddColumns("seconds", "samples/s");
-            foreach (EpochReport r in _reports)
+            // Long runs (200 epochs of a small CSV) show the first epochs, every k-th, the kept one and the last.
+            int stride = Math.Max(1, _reports.Count / 15);
+            var shown = _reports.Where((r, i) => _reports.Count <= 25 || i < 5 || i % stride == 0 || r.Epoch == fit.BestEpoch || i == _reports.Count - 1).ToList();
+            if (shown.Count < _reports.Count) table.Caption($"{shown.Count} of {_reports.Count} epochs shown (--json prints every one)");
+            foreach (EpochReport r in shown)
             {
                 var row = new List<string> { $"{r.Epoch}", $"{r.TrainCost:F4}" };
-                if (r.Validation is { } v) row.AddRange([Metrics.Headline(v), $"{v.MeanCost:F4}", r.IsBest ? "*" : ""]);
+                if (r.Validation is { } v) row.AddRange([Metrics.Headline(v), $"{v.MeanCost:F4}", r.Epoch == fit.BestEpoch ? "kept" : r.IsBest ? "*" : ""]);
                 row.AddRange([$"{r.Seconds:F3}", $"{r.SamplesPerSecond:N0}"]);
                 table.AddRow(row.ToArray());
             }
@@ -366,19 +370,24 @@ internal static class TrainCommand
             _reports.Add(report);
             if (report.IsBest)
             {
-                // Save the best model so far, at most once a second (a save is fsynced): a crash then loses at
-                // most a second's progress, and many short epochs are not slowed down. Run() saves at the end.
-                if (Stopwatch.GetElapsedTime(_lastSave).TotalSeconds >= 1)
+                // Save the best model so far, the first time at once, then when at least ten times the last save's
+                // duration has passed: a save is fsynced, and many short epochs (a small CSV) must not spend most
+                // of their time saving. A crash loses at most that much progress; Train() saves the kept epoch at the end.
+                long now = Stopwatch.GetTimestamp();
+                if (_savedEpoch == 0 || now - _lastSave >= 10 * _saveTicks)
                 {
                     ModelFile.Save(_modelPath, Model(_network!));
-                    (_savedEpoch, _lastSave) = (report.Epoch, Stopwatch.GetTimestamp());
+                    _lastSave = Stopwatch.GetTimestamp();
+                    (_savedEpoch, _saveTicks) = (report.Epoch, _lastSave - now);
                 }
             }
 
             string validation = report.Validation is { } v ? $", validation {Metrics.HeadlineName(v)} {Metrics.Headline(v)}{(report.IsBest ? " (best)" : "")}" : "";
             if (_task is not null && _taskEpoch == report.Epoch) _task.Description = $"epoch {report.Epoch}/{options.Epochs}: train cost {report.TrainCost:F4}{validation}";
+            bool worthALine = options.Epochs <= 25 || report.Epoch <= 5 || report.Epoch % Math.Max(1, options.Epochs / 15) == 0 || report.Epoch == options.Epochs;
             if (_console is not null && _context is null)
             {
+                if (!worthALine) return;
                 _console.MarkupLineInterpolated($"epoch {report.Epoch}/{options.Epochs}: train cost {report.TrainCost:F4}{validation}, {report.Seconds:F3} s ({report.SamplesPerSecond:N0} samples/s)");
             }
             else if (_console is null)

@@ -69,5 +69,5 @@ internal sealed record TrainingData(Dataset Train, Dataset? Validation, Dataset 
 
     private static string Why(Dataset data) => data.Task == LearningTask.Classification
         ? $"{data.ClassCount} classes: {string.Join(", ", data.Schema.OutputNames.Take(8))}{(data.ClassCount > 8 ? ", ..." : "")}"
-        : $"numeric targets, not at most {TabularData.MaxInferredClasses} distinct integers";
+        : $"numeric targets that are not integers with at most {TabularData.MaxInferredClasses} distinct values";
 }

@@ -182,7 +182,7 @@ public sealed class TabularCliTests() : TemporaryFolder("tabular-cli-")
         var (code, stdout, stderr) = CliRunner.Run("train", "--data", BostonTrain, "--target", "MEDV", "--epochs", "5", "--out", PathOf("b.bpsimd"));
         Assert.True(code == 0, stderr);
         Assert.Contains("task: regression (inferred", stdout);
-        Assert.Contains("picked hidden relu", stdout);
+        Assert.Contains("picked activation relu", stdout);
         Assert.Contains("regression errors", stdout);
         Assert.Contains("RMSE", stdout);
     }

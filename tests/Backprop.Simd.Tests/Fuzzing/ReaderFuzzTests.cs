@@ -21,6 +21,7 @@ public class ReaderFuzzTests
     private const int Cases = 5000;
     private static readonly byte[] Model = ModelFile.Serialize(new SavedModel(
         Network<float>.Create(new NetworkLayout([6, 5, 3], [Activation.Relu, Activation.Softmax]), Initialization.He, 2), CostFunction.LogLikelihood));
+    private static readonly byte[] ModelWithSchema = ModelFile.Serialize(IO.FormatVersionTests.Version2Content());
     private static readonly byte[] Onnx = OnnxModel.Serialize(ModelFile.Deserialize(Model, "model"));
     private static readonly byte[] Images = IdxBuilder.Images(5, 4, 4);
     private static readonly byte[] Labels = IdxBuilder.Labels(1, 7, 3, 0, 9);
@@ -43,6 +44,10 @@ public class ReaderFuzzTests
     [Fact]
     public void The_model_loader_only_reports_invalid_data() =>
         Check(mutation => Survives(mutation.Apply(Model), bytes => ModelFile.Deserialize(bytes, "fuzzed.bpsimd")));
+
+    [Fact]
+    public void The_model_loader_only_reports_invalid_data_in_the_schema_fields() =>
+        Check(mutation => Survives(mutation.Apply(ModelWithSchema), bytes => ModelFile.Deserialize(bytes, "fuzzed-v2.bpsimd")));
 
     [Fact]
     public void The_onnx_importer_only_reports_invalid_data() =>
