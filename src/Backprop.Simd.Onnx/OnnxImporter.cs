@@ -1,3 +1,4 @@
+using Backprop.Simd.Data;
 using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Learning;
@@ -16,12 +17,20 @@ namespace Backprop.Simd.Onnx;
 /// <item><c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>Softmax</c> (over the last axis) close it;</item>
 /// <item><c>Flatten</c>, <c>Reshape</c> to [batch, features] and <c>Identity</c> pass values on; <c>Constant</c> defines one.</item>
 /// </list>
-/// A layer opened and not closed by an activation is an identity layer. Anything else is refused
-/// with the node and the reason, so a model is either computed exactly as ONNX defines it or not at all.
+/// A layer opened and not closed by an activation is an identity layer. Around the layers, constants
+/// that standardise are read into the <see cref="DataSchema"/>:
+/// <list type="bullet">
+/// <item>before the first layer, <c>Sub(x, mean)</c> then <c>Div(x, scale)</c> or <c>Mul(x, 1/scale)</c>
+/// (each optional, in that order) are the input standardisation;</item>
+/// <item>after the last layer, <c>Mul(a, scale)</c> then an optional <c>Add(a, mean)</c> map the outputs back
+/// to the targets' units: the target standardisation of a regression model.</item>
+/// </list>
+/// The metadata our exporter writes gives the task and the names. Anything else is refused with the
+/// node and the reason, so a model is either computed exactly as ONNX defines it or not at all.
 /// </summary>
 internal sealed class OnnxImporter(string source)
 {
-    private const string Supported = "Gemm, MatMul, Add, Sigmoid, Tanh, Relu, Softmax, Flatten, Reshape, Identity and Constant";
+    private const string Supported = "Gemm, MatMul, Add, Sigmoid, Tanh, Relu, Softmax, Flatten, Reshape, Identity and Constant, with Sub, Div and Mul by constants to standardise";
 
     private readonly Dictionary<string, OnnxTensor> _constants = [];
     private readonly List<DenseLayer> _layers = [];
@@ -32,6 +41,13 @@ internal sealed class OnnxImporter(string source)
     private string _current = "";  // the value the chain has reached
     private int _rank;              // its rank; 0 when the graph does not say
     private int? _features;         // its values per sample (the product of the non-batch dims), when known
+
+    // The standardisations read around the layers: per-column values (or one to broadcast) and the node that gave them.
+    private Affine? _inputMean, _inputScale, _outputScale, _outputMean;
+    private bool _postprocessing;   // a Mul after the last layer has been read: only its Add (and Identity) may follow
+
+    /// <summary>The constant of a Sub, Div, Mul or Add around the layers, as the mean or the scale it stands for.</summary>
+    private sealed record Affine(float[] Values, string Node);
 
     /// <summary>One dense layer as read so far: z = W x + b, then the activation once a node gives it.</summary>
     private sealed class DenseLayer(int inputs, int outputs, float[] weights, float[] biases)
@@ -61,7 +77,8 @@ internal sealed class OnnxImporter(string source)
         if (_layers.Count == 0) throw Refuse("the graph has no Gemm or MatMul, so it is not a dense network");
         DenseLayer last = _layers[^1];
         last.Activation ??= Activation.Identity;
-        return new SavedModel(BuildNetwork(), CostOf(model, last.Activation.Value));
+        Network<float> network = BuildNetwork();
+        return new SavedModel(network, CostOf(model, last.Activation.Value)) { Schema = BuildSchema(model, network.Layout) };
     }
 
     private long DefaultOpset(OnnxModelProto model)
@@ -161,11 +178,21 @@ internal sealed class OnnxImporter(string source)
             throw Refuse($"the node does not take '{_current}', the output of the step before it; only a single chain of layers from the graph input to its output is supported");
         }
 
+        if (_postprocessing && node.OpType is not ("Add" or "Identity"))
+        {
+            throw Refuse($"it follows {_outputScale!.Node}, which is read as the de-standardisation of the outputs after the last layer; only an Add of the mean (and Identity) may follow it");
+        }
+
         switch (node.OpType)
         {
             case "Gemm": Gemm(node); break;
             case "MatMul": MatMul(node); break;
+            case "Add" when _postprocessing: OutputMean(node); break;
             case "Add": Add(node); break;
+            case "Sub": InputMean(node); break;
+            case "Div": InputScale(node, reciprocal: false); break;
+            case "Mul" when _layers.Count == 0: InputScale(node, reciprocal: true); break;
+            case "Mul": OutputScale(node); break;
             case "Sigmoid": Activate(Activation.Sigmoid); break;
             case "Tanh": Activate(Activation.Tanh); break;
             case "Relu": Activate(Activation.Relu); break;
@@ -221,6 +248,108 @@ internal sealed class OnnxImporter(string source)
         int other = node.Inputs[0] == _current ? 1 : 0;
         if (node.Inputs[other] == _current) throw Refuse($"Add of '{_current}' to itself is not a bias");
         AddBias(layer.Biases, ConstantInput(node, other, "the bias"), 1f);
+    }
+
+    // x - mean before the first layer: Sub(x, c), with the input first (Sub(c, x) is c - x).
+    private void InputMean(OnnxNode node)
+    {
+        RequireInputs(node, 2);
+        if (_layers.Count > 0) throw Refuse("a Sub is read as the input standardisation x - mean, so it must come before the first Gemm or MatMul");
+        if (_inputMean is not null) throw Refuse($"the inputs are already centred by {_inputMean.Node}; a standardisation subtracts one mean");
+        if (_inputScale is not null) throw Refuse($"a Sub after {_inputScale.Node} is not (x - mean) / scale; subtract the mean first, then divide");
+        RequireFirst(node);
+        _inputMean = new Affine(StandardisationValues(ConstantInput(node, 1, "the mean"), "mean", _features, isScale: false), Describe());
+    }
+
+    // / scale before the first layer: Div(x, scale), or Mul(x, c) with c = 1 / scale (either order).
+    private void InputScale(OnnxNode node, bool reciprocal)
+    {
+        RequireInputs(node, 2);
+        if (_layers.Count > 0) throw Refuse($"a {node.OpType} is read as the input standardisation's scale, so it must come before the first Gemm or MatMul");
+        if (_inputScale is not null) throw Refuse($"the inputs are already scaled by {_inputScale.Node}; a standardisation divides by one scale");
+        int other;
+        if (reciprocal)
+        {
+            other = OtherInput(node);
+        }
+        else
+        {
+            RequireFirst(node);
+            other = 1;
+        }
+
+        float[] values = StandardisationValues(ConstantInput(node, other, reciprocal ? "the factor" : "the scale"), reciprocal ? "factor" : "scale", _features, isScale: true);
+        if (reciprocal)
+        {
+            for (int j = 0; j < values.Length; j++)
+            {
+                // x * c = x / (1 / c); 1 / c rounded once from double, and it must still be a usable scale.
+                float scale = (float)(1.0 / values[j]);
+                if (!(scale > 0) || !float.IsFinite(scale))
+                {
+                    throw Refuse($"the factor {values[j]:R} at {j} is 1 / {scale}; a standardisation's scale must be positive and finite");
+                }
+
+                values[j] = scale;
+            }
+        }
+
+        _inputScale = new Affine(values, Describe());
+    }
+
+    // * scale after the last layer: Mul(a, c) or Mul(c, a); it closes the last layer.
+    private void OutputScale(OnnxNode node)
+    {
+        RequireInputs(node, 2);
+        DenseLayer layer = _layers[^1];
+        int other = OtherInput(node);
+        float[] values = StandardisationValues(ConstantInput(node, other, "the scale"), "scale", layer.Outputs, isScale: true);
+        layer.Activation ??= Activation.Identity;
+        _outputScale = new Affine(values, Describe());
+        _postprocessing = true;
+    }
+
+    // + mean after the output's Mul: Add(a, c) or Add(c, a).
+    private void OutputMean(OnnxNode node)
+    {
+        RequireInputs(node, 2);
+        if (_outputMean is not null) throw Refuse($"the outputs already have the mean of {_outputMean.Node} added; a de-standardisation adds one");
+        int other = OtherInput(node);
+        _outputMean = new Affine(StandardisationValues(ConstantInput(node, other, "the mean"), "mean", _layers[^1].Outputs, isScale: false), Describe());
+    }
+
+    // A standardisation constant: [n], [1, n] or one value, finite, and positive for a scale; n must be width when that is known.
+    private float[] StandardisationValues(OnnxTensor c, string role, int? width, bool isScale)
+    {
+        float[] values = c.ToFloats(Refuse);
+        bool shaped = c.Dims.Count <= 2 && c.Dims.Take(Math.Max(c.Dims.Count - 1, 0)).All(d => d == 1);
+        if (!shaped || values.Length == 0 || (width is { } n && values.Length != 1 && values.Length != n))
+        {
+            string expected = width is { } w ? $"[{w}], [1, {w}]" : "[n], [1, n]";
+            throw Refuse($"the {role} '{c.Name}' has shape {c.Shape}; it must be {expected} or a single value");
+        }
+
+        if (_layers.Count == 0 && _rank > 2 && values.Length != 1)
+        {
+            throw Refuse($"a per-feature {role} on an input of rank {_rank} would broadcast along its last axis only; Flatten the input first");
+        }
+
+        for (int j = 0; j < values.Length; j++)
+        {
+            float v = values[j];
+            if (!float.IsFinite(v)) throw Refuse($"the {role} '{c.Name}' has value {v} at {j}; it must be finite");
+            if (isScale && !(v > 0)) throw Refuse($"the {role} '{c.Name}' has value {v:R} at {j}; a standardisation's scale must be positive (and not zero)");
+        }
+
+        return values;
+    }
+
+    // The index of the constant input of a commutative node with the current value as its other input.
+    private int OtherInput(OnnxNode node)
+    {
+        int other = node.Inputs[0] == _current ? 1 : 0;
+        if (node.Inputs[other] == _current) throw Refuse($"{node.OpType} of '{_current}' by itself is not a standardisation");
+        return other;
     }
 
     private void Activate(Activation activation)
@@ -331,6 +460,18 @@ internal sealed class OnnxImporter(string source)
             throw Refuse($"{what} takes {inputs} inputs per sample, but the step before gives {features}");
         }
 
+        if (_layers.Count == 0)
+        {
+            // The input standardisation was read before the input width was known.
+            foreach (Affine? affine in (ReadOnlySpan<Affine?>)[_inputMean, _inputScale])
+            {
+                if (affine is not null && affine.Values.Length is not 1 && affine.Values.Length != inputs)
+                {
+                    throw Refuse($"{what} takes {inputs} inputs per sample, but the standardisation of {affine.Node} has {affine.Values.Length} values");
+                }
+            }
+        }
+
         if (_layers.Count > 0)
         {
             DenseLayer previous = _layers[^1];
@@ -394,6 +535,58 @@ internal sealed class OnnxImporter(string source)
         return network;
     }
 
+    // The standardisations read around the layers, and the task and names from our exporter's metadata.
+    private DataSchema BuildSchema(OnnxModelProto model, NetworkLayout layout)
+    {
+        Standardization? inputs = _inputMean is null && _inputScale is null ? null : Combine(_inputMean, _inputScale, layout.InputSize);
+        Standardization? targets = _outputScale is null ? null : Combine(_outputMean, _outputScale, layout.OutputSize);
+        LearningTask? recorded = OnnxMetadata.Task(model.Metadata, Refuse);
+        if (targets is not null && recorded == LearningTask.Classification)
+        {
+            throw Refuse($"metadata {OnnxModel.TaskMetadataKey} says classification, but {_outputScale!.Node} maps the outputs back to regression targets");
+        }
+
+        var schema = new DataSchema
+        {
+            Task = targets is not null ? LearningTask.Regression : recorded ?? LearningTask.Classification,
+            InputNames = OnnxMetadata.Names(model.Metadata, OnnxModel.InputNamesMetadataKey, layout.InputSize, "inputs", Refuse),
+            OutputNames = OnnxMetadata.Names(model.Metadata, OnnxModel.OutputNamesMetadataKey, layout.OutputSize, "outputs", Refuse),
+            Inputs = inputs,
+            Targets = targets,
+        };
+        try
+        {
+            schema.RequireFits(layout.InputSize, layout.OutputSize);
+        }
+        catch (ArgumentException e)
+        {
+            throw Refuse(e.Message.TrimEnd('.'));
+        }
+
+        return schema;
+    }
+
+    // mean and scale of width columns, broadcasting single values; 0 and 1 where the graph has none.
+    private Standardization Combine(Affine? mean, Affine? scale, int width)
+    {
+        var means = new float[width];
+        var scales = new float[width];
+        for (int j = 0; j < width; j++)
+        {
+            means[j] = mean is null ? 0f : mean.Values[mean.Values.Length == 1 ? 0 : j];
+            scales[j] = scale is null ? 1f : scale.Values[scale.Values.Length == 1 ? 0 : j];
+        }
+
+        try
+        {
+            return new Standardization(means, scales);
+        }
+        catch (ArgumentException e)
+        {
+            throw Refuse($"the standardisation of {(scale ?? mean)!.Node} is not usable: {e.Message.TrimEnd('.')}");
+        }
+    }
+
     // The cost the model was trained with when our exporter recorded it; otherwise the natural one for the output.
     private static CostFunction CostOf(OnnxModelProto model, Activation output) =>
         model.Metadata.TryGetValue(OnnxModel.CostMetadataKey, out string? name) && Enum.TryParse(name, out CostFunction cost) && Enum.IsDefined(cost)
@@ -434,10 +627,9 @@ internal sealed class OnnxImporter(string source)
     private static float FloatAttribute(OnnxNode node, string name, float fallback) => node.Attribute(name)?.F ?? fallback;
 
     // "model.onnx: node '/fc1/Gemm' (Gemm): reason." or, for an unnamed node, "node #3 (Gemm)".
-    private InvalidDataException Refuse(string reason)
-    {
-        if (_node is null) return new InvalidDataException($"{source}: {reason}.");
-        string node = _node.Name.Length > 0 ? $"'{_node.Name}'" : $"#{_nodeIndex}";
-        return new InvalidDataException($"{source}: node {node} ({_node.OpType}): {reason}.");
-    }
+    private InvalidDataException Refuse(string reason) =>
+        _node is null ? new InvalidDataException($"{source}: {reason}.") : new InvalidDataException($"{source}: {Describe()}: {reason}.");
+
+    // "node '/fc1/Gemm' (Gemm)" for the node being read.
+    private string Describe() => $"node {(_node!.Name.Length > 0 ? $"'{_node.Name}'" : $"#{_nodeIndex}")} ({_node.OpType})";
 }

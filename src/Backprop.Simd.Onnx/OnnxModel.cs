@@ -7,9 +7,12 @@ namespace Backprop.Simd.Onnx;
 /// Dense networks as ONNX models, both ways. Export writes opset 13: per layer one
 /// <c>Gemm(a, W, b, transB=1)</c> (our W is [n_out, n_in] row-major, exactly Gemm's B when
 /// transB=1) and the activation node; input "input" and output "output" are [batch, n] float
-/// with a symbolic batch. Import reads what <c>torch.onnx.export</c> and ONNX's helpers write for
-/// an MLP (Gemm or MatMul + Add, Sigmoid/Tanh/Relu/Softmax, Flatten/Reshape of the input,
-/// Identity, Constant) and refuses anything else by node and reason. docs/onnx.md lists the rules.
+/// with a symbolic batch. The schema's standardisations become Sub/Div nodes before the first
+/// layer and Mul/Add nodes after the last, its task and names metadata. Import reads what
+/// <c>torch.onnx.export</c> and ONNX's helpers write for an MLP (Gemm or MatMul + Add,
+/// Sigmoid/Tanh/Relu/Softmax, Flatten/Reshape of the input, Identity, Constant), those
+/// standardisations back into the schema, and refuses anything else by node and reason.
+/// docs/onnx.md lists the rules.
 /// </summary>
 public static class OnnxModel
 {
@@ -21,6 +24,15 @@ public static class OnnxModel
 
     /// <summary>Metadata key under which export records the cost function (Quadratic, CrossEntropy, LogLikelihood).</summary>
     public const string CostMetadataKey = "backprop_simd.cost";
+
+    /// <summary>Metadata key under which export records the task: "classification" or "regression".</summary>
+    public const string TaskMetadataKey = "backprop_simd.task";
+
+    /// <summary>Metadata key under which export records the input names, as a JSON array of strings (absent when there are none).</summary>
+    public const string InputNamesMetadataKey = "backprop_simd.input_names";
+
+    /// <summary>Metadata key under which export records the class or target names, as a JSON array of strings (absent when there are none).</summary>
+    public const string OutputNamesMetadataKey = "backprop_simd.output_names";
 
     /// <summary>The lowest opset of the default domain that import accepts (Gemm's current form).</summary>
     public const int MinImportOpset = 7;

@@ -22,7 +22,18 @@ public class ReaderFuzzTests
     private static readonly byte[] Model = ModelFile.Serialize(new SavedModel(
         Network<float>.Create(new NetworkLayout([6, 5, 3], [Activation.Relu, Activation.Softmax]), Initialization.He, 2), CostFunction.LogLikelihood));
     private static readonly byte[] ModelWithSchema = ModelFile.Serialize(IO.FormatVersionTests.Version2Content());
-    private static readonly byte[] Onnx = OnnxModel.Serialize(ModelFile.Deserialize(Model, "model"));
+    // With every part of a schema, so the Sub/Div/Mul/Add nodes and the metadata JSON are damaged too.
+    private static readonly byte[] Onnx = OnnxModel.Serialize(ModelFile.Deserialize(Model, "model") with
+    {
+        Schema = new DataSchema
+        {
+            Task = LearningTask.Regression,
+            InputNames = ["a", "b", "c", "d", "e", "f"],
+            OutputNames = ["x", "y", "z"],
+            Inputs = new Standardization([1, 2, 3, 4, 5, 6], [0.5f, 1, 2, 4, 8, 16]),
+            Targets = new Standardization([10, 20, 30], [3, 4, 5]),
+        },
+    });
     private static readonly byte[] Images = IdxBuilder.Images(5, 4, 4);
     private static readonly byte[] Labels = IdxBuilder.Labels(1, 7, 3, 0, 9);
 

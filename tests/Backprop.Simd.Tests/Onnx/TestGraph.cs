@@ -57,6 +57,13 @@ internal sealed class TestGraph
         return this;
     }
 
+    /// <summary>Sets a metadata_props entry.</summary>
+    public TestGraph Metadata(string key, string value)
+    {
+        _model.Metadata[key] = value;
+        return this;
+    }
+
     /// <summary>Lists every initializer as a graph input too, as exporters before IR version 4 did.</summary>
     public TestGraph InitializersAsInputs()
     {
