@@ -39,9 +39,11 @@ internal static class Gemm
             return;
         }
 
-        if (Simd512<T>.IsHardwareAccelerated) DirectGemm.AxpyForm<T, Simd512<T>>(a, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd256<T>.IsHardwareAccelerated) DirectGemm.AxpyForm<T, Simd256<T>>(a, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd128<T>.IsHardwareAccelerated) DirectGemm.AxpyForm<T, Simd128<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        // The vectors run along n: the widest register that n fills, so that a narrow layer (13 inputs of a
+        // tabular set) gets one full vector and one masked tail instead of thirteen scalar FMA chains.
+        if (Simd512<T>.IsHardwareAccelerated && n >= Simd512<T>.Count) DirectGemm.AxpyForm<T, Simd512<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        else if (Simd256<T>.IsHardwareAccelerated && n >= Simd256<T>.Count) DirectGemm.AxpyForm<T, Simd256<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        else if (Simd128<T>.IsHardwareAccelerated && n >= Simd128<T>.Count) DirectGemm.AxpyForm<T, Simd128<T>>(a, ref rb, ref rc, m, k, n, accumulate);
         else DirectGemm.AxpyForm<T, SimdScalar<T>>(a, ref rb, ref rc, m, k, n, accumulate);
     }
 
@@ -70,9 +72,10 @@ internal static class Gemm
             return;
         }
 
-        if (Simd512<T>.IsHardwareAccelerated) DirectGemm.DotForm<T, Simd512<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd256<T>.IsHardwareAccelerated) DirectGemm.DotForm<T, Simd256<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd128<T>.IsHardwareAccelerated) DirectGemm.DotForm<T, Simd128<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        // The vectors run along k: the widest register that k fills (see AxpyForm).
+        if (Simd512<T>.IsHardwareAccelerated && k >= Simd512<T>.Count) DirectGemm.DotForm<T, Simd512<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        else if (Simd256<T>.IsHardwareAccelerated && k >= Simd256<T>.Count) DirectGemm.DotForm<T, Simd256<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        else if (Simd128<T>.IsHardwareAccelerated && k >= Simd128<T>.Count) DirectGemm.DotForm<T, Simd128<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
         else DirectGemm.DotForm<T, SimdScalar<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
     }
 }
