@@ -32,7 +32,7 @@ internal static class TrainCommand
         Option<ulong> seed = CommonOptions.Seed();
         Option<int> threads = new("--threads") { Description = "Most worker threads over each mini-batch (each gets at least 32 samples)", DefaultValueFactory = _ => 1 };
         Option<string?> init = new("--init") { Description = "scaled (N(0,1/n_in)) | nielsen (N(0,1)) | xavier | he (default: scaled for MNIST, he otherwise)" };
-        Option<int?> earlyStopping = new("--early-stopping") { Description = "Stop after N epochs without a better validation result" };
+        Option<int?> earlyStopping = new("--early-stopping") { Description = "Stop after N epochs without a better validation result (default for CSV/.npy: 20; 0 turns it off)" };
         Option<double?> testFraction = new("--test-fraction") { Description = "CSV/.npy without --test: share held out for the test (default 0.2, seeded, stratified for classes)" };
         Option<double?> validationFraction = new("--validation-fraction") { Description = "Share of the training split for model selection (default 0.1 for CSV/.npy and with --early-stopping, else 0)" };
         Option<bool?> standardize = new("--standardize") { Description = "Standardise inputs (and regression targets) with the training split's mean and deviation; kept in the model (default: true for CSV/.npy, false for MNIST)" };
@@ -56,7 +56,7 @@ internal static class TrainCommand
 
             DataOptions.Settings settings = data.Read(result);
             var splitting = new TrainingData.Splitting(result.GetValue(testFraction), result.GetValue(validationFraction), result.GetValue(standardize),
-                result.GetValue(earlyStopping) is not null, result.GetValue(seed));
+                result.GetValue(earlyStopping) is > 0, result.GetValue(seed));
             string? plotPath = result.GetValue(plot);
             if (plotPath is not null && !TrainingPlot.IsSupported(plotPath))
             {
@@ -109,7 +109,7 @@ internal static class TrainCommand
                 Cost = CommonOptions.ParseCost(costName),
                 Seed = result.GetValue(seed),
                 Threads = result.GetValue(threads),
-                EarlyStoppingPatience = result.GetValue(earlyStopping),
+                EarlyStoppingPatience = Patience(result.GetValue(earlyStopping), tabular && sets.Validation is not null, picked),
             };
             try
             {
@@ -129,6 +129,15 @@ internal static class TrainCommand
             return run.Execute(Network<float>.Create(layout, initialization, options.Seed), null);
         });
         return command;
+    }
+
+    // --early-stopping N; 0 is none; without it, 20 for CSV/.npy data with a validation set (Keras-style patience).
+    private static int? Patience(int? given, bool tabularWithValidation, List<string> picked)
+    {
+        if (given is int n) return n == 0 ? null : n;
+        if (!tabularWithValidation) return null;
+        picked.Add("early-stopping 20");
+        return 20;
     }
 
     // --layers as given (checked later against the data), else inputs, --hidden, outputs from the data.
@@ -195,6 +204,7 @@ internal static class TrainCommand
         private int _reported;
         private int _savedEpoch;
         private long _lastSave, _saveTicks;
+        private TimeSpan _reportingJit;
         private readonly int _runCollections = GC.CollectionCount(0);  // at the start of training, for the whole run's count
 
         private Dataset TrainSet => sets.Train;
@@ -232,7 +242,6 @@ internal static class TrainCommand
             if (note.Length > 0) _console?.MarkupLineInterpolated($"[grey]{note}[/]");
             FitResult fit;
             long start = Stopwatch.GetTimestamp();
-            int collections = GC.CollectionCount(0);
             TimeSpan jit = System.Runtime.JitInfo.GetCompilationTime();
             try
             {
@@ -262,8 +271,8 @@ internal static class TrainCommand
             }
 
             double wallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds, trainingSeconds = fit.Seconds;
-            jit = System.Runtime.JitInfo.GetCompilationTime() - jit;
-            int trainingCollections = GC.CollectionCount(0) - collections;
+            jit = System.Runtime.JitInfo.GetCompilationTime() - jit - _reportingJit; // the JIT inside Fit, not in the reports' printing
+            int trainingCollections = fit.EpochCollections;
             if (fit.Stopped)
             {
                 string checkpointPath = _modelPath + ".checkpoint";
@@ -366,6 +375,19 @@ internal static class TrainCommand
 
         // Called by Fit on the training thread after each epoch, while the network holds that epoch's parameters.
         public void Report(EpochReport report)
+        {
+            TimeSpan jit = System.Runtime.JitInfo.GetCompilationTime();
+            try
+            {
+                Show(report);
+            }
+            finally
+            {
+                _reportingJit += System.Runtime.JitInfo.GetCompilationTime() - jit;
+            }
+        }
+
+        private void Show(EpochReport report)
         {
             _reports.Add(report);
             if (report.IsBest)

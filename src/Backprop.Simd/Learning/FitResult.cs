@@ -13,6 +13,9 @@ public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, int BestEpoch,
     /// <summary>Wall time of the call: training, validation and model selection, without the time spent in the progress callback.</summary>
     public double Seconds { get; init; }
 
+    /// <summary>Gen-0 garbage collections during the epochs' mini-batch steps (validation and reports excluded): 0 when the steps allocate nothing.</summary>
+    public int EpochCollections { get; init; }
+
     /// <summary>True when early stopping ended training before the last epoch.</summary>
     public bool StoppedEarly { get; init; }
 }

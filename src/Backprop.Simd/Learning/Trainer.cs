@@ -264,12 +264,14 @@ public sealed class Trainer : IDisposable, IParallelJob
         var reports = new List<EpochReport>();
         bool early = false;
         long start = Stopwatch.GetTimestamp(), reporting = 0; // the caller's time in progress.Report is not training
+        int epochCollections = 0;
         var workspace = validation is null ? null : new Evaluator.Workspace(_layout);
         for (int epoch = _nextEpoch; epoch <= _options.Epochs; epoch++)
         {
-            int current = epoch;
+            int current = epoch, collections = GC.CollectionCount(0);
             (double trainCost, double seconds) = TrainEpoch(epoch, onBatch is null ? null : done => onBatch(current, done), stop);
-            if (IsStopped) return new FitResult(reports, _bestEpoch, null, Stopped: true) { Checkpoint = Checkpoint(), Seconds = Elapsed() };
+            epochCollections += GC.CollectionCount(0) - collections;
+            if (IsStopped) return new FitResult(reports, _bestEpoch, null, Stopped: true) { Checkpoint = Checkpoint(), Seconds = Elapsed(), EpochCollections = epochCollections };
 
             Evaluation? checkedOn = validation is null ? null : Evaluator.Evaluate(Network, validation, _options.Cost, workspace);
             bool best = checkedOn is null || IsBetter(checkedOn);
@@ -308,7 +310,7 @@ public sealed class Trainer : IDisposable, IParallelJob
             selected = Evaluator.Evaluate(Network, validation, _options.Cost, workspace);
         }
 
-        return new FitResult(reports, _bestEpoch, selected, Stopped: false) { StoppedEarly = early, Seconds = Elapsed() };
+        return new FitResult(reports, _bestEpoch, selected, Stopped: false) { StoppedEarly = early, Seconds = Elapsed(), EpochCollections = epochCollections };
 
         double Elapsed() => (Stopwatch.GetTimestamp() - start - reporting) / (double)Stopwatch.Frequency;
     }
