@@ -98,11 +98,22 @@ public sealed class Dataset
     internal void GatherUnchecked(ReadOnlySpan<int> indices, Span<float> x, Span<float> y)
     {
         int d = InputSize, k = TargetSize;
+        bool classes = _labels.Length > 0;
         for (int r = 0; r < indices.Length; r++)
         {
             int sample = indices[r];
             CopyRows(sample * d, d, x.Slice(r * d, d));
-            _targets.AsSpan(sample * k, k).CopyTo(y.Slice(r * k, k));
+            Span<float> row = y.Slice(r * k, k);
+            if (classes)
+            {
+                // Y's one-hot row, written from the label: 4 bytes from a small array instead of a row of a large one.
+                row.Clear();
+                row[_labels[sample]] = 1;
+            }
+            else
+            {
+                _targets.AsSpan(sample * k, k).CopyTo(row);
+            }
         }
     }
 
@@ -119,11 +130,12 @@ public sealed class Dataset
         TensorPrimitives.Divide(destination, 255f, destination); // IEEE division: the bits of pixel / 255f one at a time
     }
 
-    /// <summary>Asks for sample <paramref name="index"/>'s inputs to be brought into the cache ahead of a gather.</summary>
+    /// <summary>Asks for sample <paramref name="index"/>'s input and target rows to be brought into the cache ahead of a gather.</summary>
     internal void PrefetchInput(int index)
     {
         if (_pixels is null) Prefetch.ToL2<float>(_inputs.AsSpan(index * InputSize, InputSize));
         else Prefetch.ToL2<byte>(_pixels.AsSpan(index * InputSize, InputSize));
+        if (_labels.Length == 0) Prefetch.ToL2<float>(_targets.AsSpan(index * TargetSize, TargetSize)); // a random row of Y is a DRAM miss too
     }
 
     /// <summary>

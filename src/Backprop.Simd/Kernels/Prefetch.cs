@@ -19,7 +19,8 @@ internal static class Prefetch
         if (!Sse.IsSupported || values.IsEmpty) return;
         fixed (T* start = values)
         {
-            byte* first = (byte*)start, end = (byte*)(start + values.Length);
+            // From the line holding the first byte: a row that starts mid-line ends in one more line.
+            byte* first = (byte*)((nuint)start & ~(nuint)(CacheLine - 1)), end = (byte*)(start + values.Length);
             for (byte* line = first; line < end; line += CacheLine) Sse.Prefetch1(line);
         }
     }
