@@ -48,10 +48,13 @@ internal sealed class DataOptions
     internal sealed record Settings(string? Data, string? Targets, string? Test, string? TestTargets, string? Target,
         string? Task, string? Delimiter, int SkipRows, bool NoHeader)
     {
+        [System.Text.Json.Serialization.JsonIgnore]
         public Kind DataKind => KindOf(Data);
 
+        [System.Text.Json.Serialization.JsonIgnore]
         public bool IsTabular => DataKind is Kind.Csv or Kind.Npy;
 
+        [System.Text.Json.Serialization.JsonIgnore]
         public LearningTask? ParsedTask => Task?.ToLowerInvariant() switch
         {
             null => null,

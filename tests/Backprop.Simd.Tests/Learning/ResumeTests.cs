@@ -82,4 +82,36 @@ public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
         Assert.True(code == 0, stderr);
         Assert.Equal(File.ReadAllBytes(straight), File.ReadAllBytes(stopped));
     }
+
+    [Fact]
+    public void A_stopped_csv_run_resumes_with_the_same_splits_scaling_and_selection()
+    {
+        string train = Data.UserDataTests.Fixture("boston-train.csv");
+        string[] options = ["train", "--data", train, "--target", "MEDV", "--hidden", "256", "--batch", "2", "--epochs", "40", "--early-stopping", "0", "--eta", "0.001", "--momentum", "0", "--json"];
+        string straight = PathOf("straight.bpsimd"), stopped = PathOf("stopped.bpsimd");
+        var (code, straightOut, straightErr) = CliRunner.Run([.. options, "--out", straight]);
+        Assert.True(code == 0, straightErr);
+
+        string tool = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
+        using Process child = Process.Start(new ProcessStartInfo("dotnet", ["exec", tool, .. options, "--out", stopped])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        string? first = child.StandardOutput.ReadLine(); // epoch 1 is done: interrupt a later one
+        Assert.StartsWith("{\"epoch\":1", first);
+        using (Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) { }
+        string rest = child.StandardOutput.ReadToEnd(), errors = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {rest} {errors}");
+
+        var (resumed, resumedOut, resumedErr) = CliRunner.Run("train", "--resume", stopped + ".checkpoint", "--json");
+        Assert.True(resumed == 0, resumedErr);
+        Assert.Equal(File.ReadAllBytes(straight), File.ReadAllBytes(stopped));
+        var a = CliRunner.LastJson(straightOut);
+        var b = CliRunner.LastJson(resumedOut);
+        Assert.Equal(a.GetProperty("best_epoch").GetInt32(), b.GetProperty("best_epoch").GetInt32());
+        Assert.Equal(a.GetProperty("test_r2").GetDouble(), b.GetProperty("test_r2").GetDouble());
+        Assert.Equal(a.GetProperty("validation_r2").GetDouble(), b.GetProperty("validation_r2").GetDouble());
+    }
 }
