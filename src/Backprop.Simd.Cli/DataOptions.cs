@@ -63,7 +63,7 @@ internal sealed class DataOptions
             _ => throw new UsageException($"--task: '{Task}' is not a task; use classification or regression."),
         };
 
-        public CsvOptions Csv(bool forTarget = true)
+        public CsvOptions Csv()
         {
             if (SkipRows < 0) throw new UsageException($"--skip-rows: {SkipRows} is negative.");
             char? delimiter = Delimiter?.ToLowerInvariant() switch
@@ -75,7 +75,7 @@ internal sealed class DataOptions
                 _ when Delimiter.Length == 1 && Delimiter != "\"" => Delimiter[0],
                 _ => throw new UsageException($"--delimiter: '{Delimiter}' is not a delimiter; use ',', ';', 'tab' or another single character."),
             };
-            return new CsvOptions { Delimiter = delimiter, SkipRows = SkipRows, HasHeader = !NoHeader, Target = forTarget ? Target : null };
+            return new CsvOptions { Delimiter = delimiter, SkipRows = SkipRows, HasHeader = !NoHeader, Target = Target };
         }
 
         /// <summary>One file (or pair of .npy files) as a dataset, read like <paramref name="like"/> when given.</summary>

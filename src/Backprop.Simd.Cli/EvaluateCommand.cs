@@ -72,6 +72,6 @@ internal static class EvaluateCommand
 
         CommonOptions.RequireFits(model.Network.Layout, test, source);
         bool scaled = model.Schema.Inputs is not null || model.Schema.Targets is not null;
-        return (scaled || settings.IsTabular ? test.Standardize(model.Schema) : test, source);
+        return (scaled ? test.Standardize(model.Schema) : test, source);
     }
 }

@@ -41,7 +41,7 @@ internal static class PredictCommand
     private static int PredictRows(SavedModel saved, string path, string? delimiter, bool json, TextWriter stdout, TextReader stdin)
     {
         var predictor = new Predictor(saved);
-        (float[] inputs, int count, string source) = ReadInputs(saved, path, delimiter, stdin);
+        (float[] inputs, int count, _) = ReadInputs(saved, path, delimiter, stdin);
         var outputs = new float[count * predictor.OutputSize];
         predictor.PredictBatch(inputs, count, outputs);
         DataSchema schema = saved.Schema;
@@ -75,7 +75,6 @@ internal static class PredictCommand
             stdout.WriteLine(string.Join(',', classes ? values.Prepend(Quote(names[best])) : values));
         }
 
-        _ = source;
         return BackpropCli.Success;
     }
 

@@ -81,6 +81,24 @@ public class PredictorTests
     }
 
     [Fact]
+    public void A_prediction_through_a_schema_allocates_nothing_either()
+    {
+        var schema = new Backprop.Simd.Data.DataSchema
+        {
+            Task = Backprop.Simd.Data.LearningTask.Regression,
+            Inputs = new Backprop.Simd.Data.Standardization(Enumerable.Repeat(0.5f, 13).ToArray(), Enumerable.Repeat(2f, 13).ToArray()),
+            Targets = new Backprop.Simd.Data.Standardization([20f], [9f]),
+        };
+        var predictor = new Predictor(Network([13, 100, 1], Activation.Relu, Activation.Identity), schema);
+        float[] input = Enumerable.Range(0, 13).Select(i => (float)i).ToArray(), output = new float[1];
+        predictor.Predict(input, output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) predictor.Predict(input, output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(Enumerable.Range(0, 13).Select(i => (float)i), input); // the caller's input is not standardised in place
+    }
+
+    [Fact]
     public void Wrong_lengths_are_refused_with_the_sizes()
     {
         var predictor = new Predictor(Network([784, 30, 10], Activation.Sigmoid, Activation.Sigmoid));
