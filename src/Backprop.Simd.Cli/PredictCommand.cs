@@ -93,17 +93,18 @@ internal static class PredictCommand
         var settings = new DataOptions.Settings(null, null, null, null, null, null, delimiter, 0, false);
         CsvOptions options = settings.Csv() with { HasTarget = false };
         if (path != "-" && !File.Exists(path)) throw new FileNotFoundException($"--input: {path}: no such file.");
-        string? text = path == "-" ? stdin.ReadToEnd() : null;  // stdin cannot be read twice: kept for the header peek
+        // stdin cannot be read twice: its header line is read here and put back in front of the rest.
+        string? stdinHeader = path == "-" ? stdin.ReadLine() ?? "" : null;
         IReadOnlyList<string> wanted = saved.Schema.InputNames;
         if (wanted.Count > 0)
         {
             // A file may still hold the target column (say, the test file): leave out the one column the model does not take.
-            string header = text is null ? File.ReadLines(path).FirstOrDefault() ?? "" : new StringReader(text).ReadLine() ?? "";
+            string header = stdinHeader ?? File.ReadLines(path).FirstOrDefault() ?? "";
             string[] extra = HeaderNames(header, options.Delimiter).Where(name => !wanted.Contains(name)).ToArray();
             if (extra.Length == 1) options = options with { HasTarget = true, Target = extra[0] };
         }
 
-        CsvTable table = text is null ? CsvFile.Read(path, options) : CsvFile.Read(new StringReader(text), "stdin", options);
+        CsvTable table = stdinHeader is null ? CsvFile.Read(path, options) : CsvFile.Read(new PrefixedReader(stdinHeader + "\n", stdin), "stdin", options);
         if (wanted.Count == 0)
         {
             if (table.FeatureNames.Length != n0) throw new InvalidDataException($"{table.Source}: {table.FeatureNames.Length} columns, but the model takes {n0} inputs.");
