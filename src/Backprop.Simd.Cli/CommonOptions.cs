@@ -90,6 +90,25 @@ internal static class CommonOptions
         _ => throw new UsageException($"--cost: '{text}' is not a cost; use quadratic, cross-entropy or log-likelihood."),
     };
 
+    public static Optimizer ParseOptimizer(string text) => text.ToLowerInvariant() switch
+    {
+        "sgd" => Optimizer.Sgd,
+        "momentum" => Optimizer.Momentum,
+        "nesterov" => Optimizer.Nesterov,
+        "adam" => Optimizer.Adam,
+        "adamw" => Optimizer.AdamW,
+        _ => throw new UsageException($"--optimizer: '{text}' is not an optimizer; use sgd, momentum, nesterov, adam or adamw."),
+    };
+
+    public static Schedule ParseSchedule(string text) => text.ToLowerInvariant() switch
+    {
+        "constant" => Schedule.Constant,
+        "step" => Schedule.Step,
+        "exponential" => Schedule.Exponential,
+        "cosine" => Schedule.Cosine,
+        _ => throw new UsageException($"--schedule: '{text}' is not a schedule; use constant, step, exponential or cosine."),
+    };
+
     public static Initialization ParseInit(string text) => text.ToLowerInvariant() switch
     {
         "scaled" => Initialization.Scaled,

@@ -29,6 +29,18 @@ internal static class TrainCommand
         Option<double?> eta = new("--eta") { Description = "Learning rate (default 3.0 for MNIST, 0.02 otherwise)" };
         Option<double> lambda = new("--lambda") { Description = "L2 weight decay (network2.py's lambda)", DefaultValueFactory = _ => 0.0 };
         Option<double?> momentum = new("--momentum") { Description = "Momentum coefficient in [0, 1) (default 0 for MNIST, 0.9 otherwise)" };
+        Option<string?> optimizer = new("--optimizer") { Description = "sgd (the lecture's) | momentum | nesterov | adam | adamw (default: sgd; momentum for CSV/.npy)" };
+        Option<double> beta1 = new("--beta1") { Description = "Adam's first-moment decay", DefaultValueFactory = _ => 0.9 };
+        Option<double> beta2 = new("--beta2") { Description = "Adam's second-moment decay", DefaultValueFactory = _ => 0.999 };
+        Option<double> adamEpsilon = new("--adam-epsilon") { Description = "Adam's epsilon", DefaultValueFactory = _ => 1e-8 };
+        Option<double> weightDecay = new("--weight-decay") { Description = "Adam's L2 term, or AdamW's decoupled decay (weights only)", DefaultValueFactory = _ => 0.0 };
+        Option<string> schedule = new("--schedule") { Description = "constant | step | exponential | cosine: eta by optimizer step", DefaultValueFactory = _ => "constant" };
+        Option<int> stepSize = new("--step-size") { Description = "step schedule: steps between decays", DefaultValueFactory = _ => 1000 };
+        Option<double> gamma = new("--gamma") { Description = "step and exponential schedules: the decay factor", DefaultValueFactory = _ => 0.1 };
+        Option<int> cosineSteps = new("--cosine-steps") { Description = "cosine schedule: steps of the half period (default: the whole run)", DefaultValueFactory = _ => 0 };
+        Option<double> minEta = new("--min-eta") { Description = "cosine schedule: the floor", DefaultValueFactory = _ => 0.0 };
+        Option<int> warmup = new("--warmup") { Description = "Linear warm-up over the first N steps", DefaultValueFactory = _ => 0 };
+        Option<double?> clipNorm = new("--clip-norm") { Description = "Clip the global L2 norm of each mini-batch's mean gradient" };
         Option<ulong> seed = CommonOptions.Seed();
         Option<int> threads = new("--threads") { Description = "Most worker threads over each mini-batch (each gets at least 32 samples)", DefaultValueFactory = _ => 1 };
         Option<string?> init = new("--init") { Description = "scaled (N(0,1/n_in)) | nielsen (N(0,1)) | xavier | he (default: scaled for MNIST, he otherwise)" };
@@ -43,7 +55,9 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a network by mini-batch gradient descent (defaults: the lecture's 784-30-10 sigmoid network on the embedded digits)")
         {
-            layers, hidden, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum, seed, threads, init, earlyStopping,
+            layers, hidden, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum,
+            optimizer, beta1, beta2, adamEpsilon, weightDecay, schedule, stepSize, gamma, cosineSteps, minEta, warmup, clipNorm,
+            seed, threads, init, earlyStopping,
             testFraction, validationFraction, standardize, output, plot, json, resume,
         };
         data.AddTo(command);
@@ -99,13 +113,27 @@ internal static class TrainCommand
             string costName = PickText(result.GetValue(cost), "quadratic", classes ? "log-likelihood" : "quadratic", "cost");
             int[] sizes = Sizes(result.GetValue(layers), result.GetValue(hidden), train, tabular, picked);
             NetworkLayout layout = CommonOptions.Layout(sizes, hiddenActivation, last);
+            Optimizer rule = CommonOptions.ParseOptimizer(result.GetValue(optimizer) ?? "sgd");
+            bool adamFamily = rule is Optimizer.Adam or Optimizer.AdamW;
             var options = new TrainingOptions
             {
                 Epochs = Pick(result.GetValue(epochs), 30, 200, "epochs"),
                 BatchSize = Pick(result.GetValue(batch), 10, 32, "batch"),
-                Eta = Pick(result.GetValue(eta), 3.0, 0.02, "eta"),
+                Eta = result.GetValue(eta) ?? (adamFamily ? 1e-3 : Pick(null, 3.0, 0.02, "eta")),
                 Lambda = result.GetValue(lambda),
-                Momentum = Pick(result.GetValue(momentum), 0.0, 0.9, "momentum"),
+                Momentum = result.GetValue(momentum) ?? (adamFamily ? 0 : rule is Optimizer.Momentum or Optimizer.Nesterov && !tabular ? 0.9 : result.GetValue(optimizer) is "sgd" ? 0 : Pick(null, 0.0, 0.9, "momentum")),
+                Optimizer = rule,
+                Beta1 = result.GetValue(beta1),
+                Beta2 = result.GetValue(beta2),
+                AdamEpsilon = result.GetValue(adamEpsilon),
+                WeightDecay = result.GetValue(weightDecay),
+                Schedule = CommonOptions.ParseSchedule(result.GetValue(schedule)!),
+                StepSize = result.GetValue(stepSize),
+                Gamma = result.GetValue(gamma),
+                CosineSteps = result.GetValue(cosineSteps),
+                MinEta = result.GetValue(minEta),
+                WarmupSteps = result.GetValue(warmup),
+                ClipNorm = result.GetValue(clipNorm),
                 Cost = CommonOptions.ParseCost(costName),
                 Seed = result.GetValue(seed),
                 Threads = result.GetValue(threads),
@@ -185,6 +213,16 @@ internal static class TrainCommand
         nameof(TrainingOptions.Momentum) => "--momentum: ",
         nameof(TrainingOptions.Threads) => "--threads: ",
         nameof(TrainingOptions.EarlyStoppingPatience) => "--early-stopping: ",
+        nameof(TrainingOptions.Beta1) => "--beta1: ",
+        nameof(TrainingOptions.Beta2) => "--beta2: ",
+        nameof(TrainingOptions.AdamEpsilon) => "--adam-epsilon: ",
+        nameof(TrainingOptions.WeightDecay) => "--weight-decay: ",
+        nameof(TrainingOptions.StepSize) => "--step-size: ",
+        nameof(TrainingOptions.Gamma) => "--gamma: ",
+        nameof(TrainingOptions.CosineSteps) => "--cosine-steps: ",
+        nameof(TrainingOptions.MinEta) => "--min-eta: ",
+        nameof(TrainingOptions.WarmupSteps) => "--warmup: ",
+        nameof(TrainingOptions.ClipNorm) => "--clip-norm: ",
         "cost" => "--cost: ",
         _ => "",
     };
@@ -282,12 +320,12 @@ internal static class TrainCommand
                 return Interrupted;
             }
 
-            if (_reports.Count == 0) throw new InvalidOperationException("Training ran no epoch.");
-            // The network now holds the selected epoch's parameters; the file holds them too unless the last save came later.
-            if (_savedEpoch != fit.BestEpoch) ModelFile.Save(_modelPath, Model(trainer.Network));
+            // The network now holds the selected epoch's parameters (the initialised ones after --epochs 0);
+            // the file holds them too unless the last save came later.
+            if (_reports.Count == 0 || _savedEpoch != fit.BestEpoch) ModelFile.Save(_modelPath, Model(trainer.Network));
             Evaluation test = Evaluator.Evaluate(trainer.Network, sets.Test, options.Cost);
             double[] seconds = _reports.Select(r => r.Seconds).Order().ToArray();
-            double median = seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
+            double median = seconds.Length == 0 ? 0 : seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
             if (metadata.Plot is not null) TrainingPlot.Save(metadata.Plot, _reports, $"{layout}, {sets.Source}");
             if (_console is null)
             {
@@ -303,7 +341,9 @@ internal static class TrainCommand
                     ["training_wall_seconds"] = wallSeconds,
                     ["jit_seconds_training"] = jit.TotalSeconds,
                     ["seconds_per_epoch"] = median,
-                    ["samples_per_second"] = TrainSet.Count / median,
+                    ["samples_per_second"] = median > 0 ? TrainSet.Count / median : 0,
+                    ["optimizer"] = options.EffectiveOptimizer.ToString().ToLowerInvariant(),
+                    ["schedule"] = options.Schedule.ToString().ToLowerInvariant(),
                     ["threads"] = trainer.Threads,
                     ["threads_requested"] = options.Threads,
                     ["gen0_collections_training"] = trainingCollections,
@@ -352,7 +392,7 @@ internal static class TrainCommand
             _console.Write(table);
             Metrics.Write(_console, test, TrainSet.Schema, "Test");
             string selected = sets.Validation is null ? "" : $"; kept epoch {fit.BestEpoch} (best on validation{(fit.StoppedEarly ? ", stopped early" : "")})";
-            _console.MarkupLineInterpolated($"Test {Metrics.HeadlineName(test)} [bold green]{Metrics.Headline(test)}[/] after {_reports.Count} epochs{selected}; median {median:F3} s/epoch ({TrainSet.Count / median:N0} samples/s). Model: {_modelPath}");
+            _console.MarkupLineInterpolated($"Test {Metrics.HeadlineName(test)} [bold green]{Metrics.Headline(test)}[/] after {_reports.Count} epochs{selected}; median {median:F3} s/epoch ({(median > 0 ? TrainSet.Count / median : 0):N0} samples/s). Model: {_modelPath}");
             return BackpropCli.Success;
         }
 

@@ -12,6 +12,8 @@ namespace Backprop.Simd.IO;
 /// epochs, batch (int32), eta, lambda, momentum (float64), seed (uint64), threads, patience (-1: none) (int32),
 /// epoch, next batch (int32), partial cost (float64), generator s0..s3 (uint64), spare (float64), has spare (byte),
 /// order length, order (int32 each), velocity length, velocity (float32 each),
+/// [version 3:] optimizer, schedule (byte), beta1, beta2, Adam epsilon, weight decay, gamma, eta_min, clip norm (NaN: none) (float64),
+/// step size, cosine steps, warm-up steps (int32), optimizer steps (int64), second moment length, second moment (float32 each),
 /// best epoch (int32), best accuracy, best cost (float64), epochs since best (int32), best parameters length, best parameters (float32 each) [version 2],
 /// metadata length, metadata (UTF-8), CRC-32
 /// </code>
@@ -22,7 +24,7 @@ public static class CheckpointFile
     private static ReadOnlySpan<byte> Magic => "BPSIMDCK"u8;
 
     /// <summary>The version written; version 1 (without the model selection fields) is read too.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Saves a checkpoint atomically.</summary>
     public static void Save(string path, SavedModel model, TrainingCheckpoint state, string metadata)
@@ -46,6 +48,12 @@ public static class CheckpointFile
         foreach (int i in state.Order) w.Write(i);
         w.Write(state.Velocity.Length);
         foreach (float v in state.Velocity) w.Write(v);
+        w.Write((byte)o.Optimizer); w.Write((byte)o.Schedule);
+        w.Write(o.Beta1); w.Write(o.Beta2); w.Write(o.AdamEpsilon); w.Write(o.WeightDecay); w.Write(o.Gamma); w.Write(o.MinEta); w.Write(o.ClipNorm ?? double.NaN);
+        w.Write(o.StepSize); w.Write(o.CosineSteps); w.Write(o.WarmupSteps);
+        w.Write(state.OptimizerSteps);
+        w.Write(state.SecondMoment.Length);
+        foreach (float m in state.SecondMoment) w.Write(m);
         w.Write(state.BestEpoch); w.Write(state.BestAccuracy); w.Write(state.BestCost); w.Write(state.EpochsSinceBest);
         w.Write(state.BestParameters.Length);
         foreach (float p in state.BestParameters) w.Write(p);
@@ -97,6 +105,27 @@ public static class CheckpointFile
             var velocity = new float[Count(reader, path, bytes.Length, 4, "velocity length")];
             for (int i = 0; i < velocity.Length; i++) velocity[i] = reader.ReadSingle();
             (int bestEpoch, double bestAccuracy, double bestCost, int sinceBest, float[] best) = (0, double.NegativeInfinity, double.PositiveInfinity, 0, []);
+            long steps = 0;
+            float[] second = [];
+            if (version >= 3)
+            {
+                Optimizer optimizer = (Optimizer)reader.ReadByte();
+                Schedule schedule = (Schedule)reader.ReadByte();
+                (double b1, double b2, double eps, double wd, double gamma, double minEta, double clip) =
+                    (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+                (int stepSize, int cosine, int warmup) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+                options = options with
+                {
+                    Optimizer = optimizer, Schedule = schedule, Beta1 = b1, Beta2 = b2, AdamEpsilon = eps, WeightDecay = wd, Gamma = gamma, MinEta = minEta,
+                    ClipNorm = double.IsNaN(clip) ? null : clip, StepSize = stepSize, CosineSteps = cosine, WarmupSteps = warmup,
+                };
+                options.Validate();
+                steps = reader.ReadInt64();
+                if (steps < 0) throw Error(reader.BaseStream.Position - 8, $"{steps} optimizer steps is not a count");
+                second = new float[Count(reader, path, bytes.Length, 4, "second moment length")];
+                for (int i = 0; i < second.Length; i++) second[i] = reader.ReadSingle();
+            }
+
             if (version >= 2)
             {
                 (bestEpoch, bestAccuracy, bestCost, sinceBest) = (reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32());
@@ -111,6 +140,7 @@ public static class CheckpointFile
             var state = new TrainingCheckpoint(options, epoch, nextBatch, partial, order, velocity, random)
             {
                 BestEpoch = bestEpoch, BestAccuracy = bestAccuracy, BestCost = bestCost, EpochsSinceBest = sinceBest, BestParameters = best,
+                SecondMoment = second, OptimizerSteps = steps,
             };
             return (model, state, metadata);
         }

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using Backprop.Simd.Data;
+using System.Numerics.Tensors;
 using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning.Optimizers;
 using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Learning;
 
 /// <summary>
-/// Mini-batch SGD by Nielsen's rule, w &lt;- (1 - eta lambda / n) w - (eta/m) sum_x dC_x/dw, in parallel over
-/// the samples of each mini-batch. A step has two phases on persistent workers:
+/// Mini-batch gradient descent (the lecture's SGD, w &lt;- (1 - eta lambda / n) w - (eta/m) sum_x dC_x/dw, or
+/// momentum, Nesterov, Adam, AdamW: <see cref="TrainingOptions.Optimizer"/>), in parallel over the samples of
+/// each mini-batch. A step has two phases on persistent workers:
 /// <list type="number">
 /// <item>gradient: worker t takes its fixed slice of the batch, gathers the inputs and one-hot targets,
 /// and runs the matrix form into its own gradient buffer;</item>
@@ -19,7 +22,7 @@ namespace Backprop.Simd.Learning;
 /// </summary>
 public sealed class Trainer : IDisposable, IParallelJob
 {
-    private const int GradientPhase = 0, UpdatePhase = 1;
+    private const int GradientPhase = 0, UpdatePhase = 1, ReducePhase = 2, ApplyPhase = 3;
 
     private readonly Dataset _train;
     private readonly TrainingOptions _options;
@@ -31,7 +34,8 @@ public sealed class Trainer : IDisposable, IParallelJob
     private readonly float[][] _targets;     // per worker [slice, nL]
     private readonly double[] _costs;        // per worker, sum of C_x over its slice
     private readonly (int Start, int Length, bool Decay)[][] _ranges; // per worker: its part of every W and b
-    private readonly GradientDescent _update;
+    private readonly UpdateRule _update;
+    private readonly double[] _squares;      // per worker, sum of g^2 over its ranges (for --clip-norm)
     private readonly int[] _order;
     private readonly SeededRandom _random;
 
@@ -74,8 +78,9 @@ public sealed class Trainer : IDisposable, IParallelJob
         Network = network;
         _train = train;
         _options = options;
-        int threads = WorkersFor(options.Threads, options.BatchSize);
-        int slice = (options.BatchSize + threads - 1) / threads;
+        int batch = Math.Min(options.BatchSize, train.Count); // a batch of at least n is one full-batch step
+        int threads = WorkersFor(options.Threads, batch);
+        int slice = (batch + threads - 1) / threads;
         _workspaces = new BatchBackprop<float>[threads];
         _gradients = new float[threads][];
         _inputs = new float[threads][];
@@ -90,7 +95,9 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         _ranges = PartitionParameters(_layout, threads);
-        _update = new GradientDescent(options, _layout.ParameterCount, train.Count);
+        long steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
+        _update = UpdateRule.For(options, _layout.ParameterCount, train.Count, steps);
+        _squares = new double[threads];
         _order = Enumerable.Range(0, train.Count).ToArray();
         _random = new SeededRandom(options.Seed);
         _pool = new WorkerPool(threads, this);
@@ -187,8 +194,10 @@ public sealed class Trainer : IDisposable, IParallelJob
     public TrainingCheckpoint Checkpoint()
     {
         if (!IsStopped) throw new InvalidOperationException("A checkpoint is taken when TrainEpoch has stopped inside an epoch.");
-        return new TrainingCheckpoint(_options, _resumeEpoch, _resumeBatch, _resumeCost, (int[])_order.Clone(), (float[])_update.Velocity.Clone(), _random.State)
+        return new TrainingCheckpoint(_options, _resumeEpoch, _resumeBatch, _resumeCost, (int[])_order.Clone(), (float[])_update.FirstMoment.Clone(), _random.State)
         {
+            SecondMoment = (float[])_update.SecondMoment.Clone(),
+            OptimizerSteps = _update.StepCount,
             BestEpoch = _bestEpoch,
             BestAccuracy = _bestAccuracy,
             BestCost = _bestCost,
@@ -203,14 +212,16 @@ public sealed class Trainer : IDisposable, IParallelJob
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var trainer = new Trainer(network, train, checkpoint.Options);
-        float[] velocity = trainer._update.Velocity;
-        if (checkpoint.Order.Length != train.Count || checkpoint.Velocity.Length != velocity.Length)
+        float[] first = trainer._update.FirstMoment, second = trainer._update.SecondMoment;
+        if (checkpoint.Order.Length != train.Count || checkpoint.Velocity.Length != first.Length || checkpoint.SecondMoment.Length != second.Length)
         {
-            throw new ArgumentException($"The checkpoint was made for {checkpoint.Order.Length} training samples and {checkpoint.Velocity.Length} velocities; this run has {train.Count} and {velocity.Length}.", nameof(checkpoint));
+            throw new ArgumentException($"The checkpoint was made for {checkpoint.Order.Length} training samples and optimizer moments of {checkpoint.Velocity.Length} and {checkpoint.SecondMoment.Length} values; this run has {train.Count}, {first.Length} and {second.Length}.", nameof(checkpoint));
         }
 
         checkpoint.Order.CopyTo(trainer._order, 0);
-        checkpoint.Velocity.CopyTo(velocity, 0);
+        checkpoint.Velocity.CopyTo(first, 0);
+        checkpoint.SecondMoment.CopyTo(second, 0);
+        trainer._update.StepCount = checkpoint.OptimizerSteps;
         trainer._random.State = checkpoint.Random;
         if (checkpoint.BestParameters.Length is not 0 && checkpoint.BestParameters.Length != network.Layout.ParameterCount)
         {
@@ -324,22 +335,42 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// <summary>One mini-batch step on samples <c>order[_batchStart .. _batchStart + _batchCount)</c>; returns their summed cost.</summary>
     internal double Step()
     {
-        _update.BeginStep(_batchCount);
         _pool.Run(GradientPhase);
         double total = 0;
         foreach (double c in _costs) total += c;
-        if (double.IsFinite(total))
+        if (!double.IsFinite(total)) return total;
+
+        double scale = 1.0 / _batchCount; // the summed gradient to the mean gradient
+        if (_options.ClipNorm is double clip)
         {
+            // ||g / m|| over every parameter needs all ranges summed first: reduce, then apply.
+            _pool.Run(ReducePhase);
+            double squares = 0;
+            foreach (double part in _squares) squares += part;     // worker order: the same bits every run
+            double coefficient = clip / (Math.Sqrt(squares) * scale + 1e-6); // torch's clip_grad_norm_
+            if (coefficient < 1) scale *= coefficient;
+            _update.BeginStep(scale);
+            _pool.Run(ApplyPhase);
+        }
+        else
+        {
+            _update.BeginStep(scale);
             _pool.Run(UpdatePhase);
         }
 
+        _update.EndStep();
         return total;
     }
 
     void IParallelJob.Run(int worker, int phase)
     {
-        if (phase == GradientPhase) ComputeGradient(worker);
-        else Update(worker);
+        switch (phase)
+        {
+            case GradientPhase: ComputeGradient(worker); break;
+            case UpdatePhase: Update(worker, reduce: true, apply: true); break;
+            case ReducePhase: Update(worker, reduce: true, apply: false); break;
+            default: Update(worker, reduce: false, apply: true); break;
+        }
     }
 
     private void ComputeGradient(int worker)
@@ -367,16 +398,25 @@ public sealed class Trainer : IDisposable, IParallelJob
         _costs[worker] = _workspaces[worker].Backpropagate(Network, x[..(count * n0)], y[..(count * nL)], count, _options.Cost, _gradients[worker]);
     }
 
-    // g = sum over workers in worker order; then the update rule on this worker's ranges.
-    private void Update(int worker)
+    // reduce: g = sum over workers in worker order (and, before a clip, this worker's share of ||g||^2);
+    // apply: the update rule on this worker's ranges.
+    private void Update(int worker, bool reduce, bool apply)
     {
         Span<float> parameters = Network.Parameters;
+        double squares = 0;
         foreach ((int start, int length, bool decay) in _ranges[worker])
         {
             Span<float> g = _gradients[0].AsSpan(start, length);
-            for (int t = 1; t < _gradients.Length; t++) Blas1.Add<float>(g, _gradients[t].AsSpan(start, length), g);
-            _update.Apply(parameters.Slice(start, length), g, start, decay);
+            if (reduce)
+            {
+                for (int t = 1; t < _gradients.Length; t++) Blas1.Add<float>(g, _gradients[t].AsSpan(start, length), g);
+                if (!apply) squares += TensorPrimitives.SumOfSquares<float>(g);
+            }
+
+            if (apply) _update.Apply(parameters.Slice(start, length), g, start, decay);
         }
+
+        if (reduce && !apply) _squares[worker] = squares;
     }
 
     private static (int, int, bool)[][] PartitionParameters(NetworkLayout layout, int threads)

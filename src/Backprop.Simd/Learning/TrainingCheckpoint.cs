@@ -9,7 +9,7 @@ namespace Backprop.Simd.Learning;
 /// <param name="NextBatch">The 0-based mini-batch of that epoch to run next.</param>
 /// <param name="PartialCost">Sum of the epoch's mini-batch costs so far.</param>
 /// <param name="Order">The epoch's shuffled sample order.</param>
-/// <param name="Velocity">The momentum buffer (empty without momentum).</param>
+/// <param name="Velocity">The momentum buffer or Adam's first moment (empty for plain SGD).</param>
 /// <param name="Random">The shuffle generator's state.</param>
 public sealed record TrainingCheckpoint(
     TrainingOptions Options,
@@ -20,6 +20,12 @@ public sealed record TrainingCheckpoint(
     float[] Velocity,
     (ulong S0, ulong S1, ulong S2, ulong S3, double Spare, bool HasSpare) Random)
 {
+    /// <summary>Adam's second moment (empty for the other rules).</summary>
+    public float[] SecondMoment { get; init; } = [];
+
+    /// <summary>Optimizer steps taken: the schedule's position and Adam's t.</summary>
+    public long OptimizerSteps { get; init; }
+
     /// <summary>The model selection so far: the best validation epoch (0: none yet).</summary>
     public int BestEpoch { get; init; }
 

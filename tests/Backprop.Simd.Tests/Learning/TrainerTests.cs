@@ -59,7 +59,7 @@ public class TrainerTests
     {
         Assert.Equal(used, Trainer.WorkersFor(requested, batch));
         var network = Network<float>.Create(NetworkLayout.Uniform([784, 10], Activation.Sigmoid), Initialization.Scaled, 1);
-        using var trainer = new Trainer(network, Small(100), new TrainingOptions { Threads = requested, BatchSize = batch });
+        using var trainer = new Trainer(network, Small(200), new TrainingOptions { Threads = requested, BatchSize = batch });
         Assert.Equal(used, trainer.Threads);
     }
 
