@@ -1,0 +1,111 @@
+using Backprop.Simd.IO;
+using Backprop.Simd.Kernels;
+using Backprop.Simd.Learning;
+using Backprop.Simd.Model;
+using Backprop.Simd.Tests.Learning;
+
+namespace Backprop.Simd.Tests.Optimizers;
+
+/// <summary>Every update rule, schedule and the clip: stopping and resuming gives the same bits, and a step allocates nothing.</summary>
+public sealed class OptimizerTests() : TemporaryFolder("optimizer-tests-")
+{
+    public static TheoryData<string> Rules() => ["momentum", "nesterov", "adam", "adamw", "adam-cosine-clip", "sgd-step-warmup"];
+
+    internal static TrainingOptions Options(string rule) => rule switch
+    {
+        "momentum" => new TrainingOptions { Optimizer = Optimizer.Momentum, Momentum = 0.9, Eta = 0.5, Lambda = 0.5 },
+        "nesterov" => new TrainingOptions { Optimizer = Optimizer.Nesterov, Momentum = 0.9, Eta = 0.5 },
+        "adam" => new TrainingOptions { Optimizer = Optimizer.Adam, Eta = 1e-3, WeightDecay = 1e-4 },
+        "adamw" => new TrainingOptions { Optimizer = Optimizer.AdamW, Eta = 1e-3, WeightDecay = 0.01 },
+        "adam-cosine-clip" => new TrainingOptions { Optimizer = Optimizer.Adam, Eta = 3e-3, Schedule = Schedule.Cosine, MinEta = 1e-4, ClipNorm = 0.5 },
+        _ => new TrainingOptions { Optimizer = Optimizer.Sgd, Eta = 3, Schedule = Schedule.Step, StepSize = 20, Gamma = 0.5, WarmupSteps = 10 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Stopping_and_resuming_gives_bit_identical_weights(string rule)
+    {
+        TrainingOptions options = Options(rule) with { Epochs = 3, BatchSize = 32, Threads = 2, Seed = 4 };
+        var layout = new NetworkLayout([784, 30, 10], [Activation.Relu, Activation.Softmax]);
+        options = options with { Cost = CostFunction.LogLikelihood };
+        var data = TrainerTests.Small(400);
+        var straight = Network<float>.Create(layout, Initialization.He, 4);
+        using (var trainer = new Trainer(straight, data, options))
+        {
+            for (int epoch = 1; epoch <= 3; epoch++) trainer.TrainEpoch(epoch);
+        }
+
+        var interrupted = Network<float>.Create(layout, Initialization.He, 4);
+        string path = PathOf("run.checkpoint");
+        using (var trainer = new Trainer(interrupted, data, options))
+        {
+            trainer.TrainEpoch(1);
+            using var stop = new CancellationTokenSource();
+            int batches = 0;
+            trainer.TrainEpoch(2, _ => { if (++batches == 5) stop.Cancel(); }, stop.Token);
+            CheckpointFile.Save(path, new SavedModel(interrupted, options.Cost), trainer.Checkpoint(), "{}");
+        }
+
+        (SavedModel model, TrainingCheckpoint state, _) = CheckpointFile.Load(path);
+        Assert.Equal(options, state.Options);
+        Assert.Equal(18, state.OptimizerSteps); // 13 steps of epoch 1, 5 of epoch 2
+        using (var resumed = Trainer.Resume(model.Network, data, state))
+        {
+            resumed.TrainEpoch(2);
+            resumed.TrainEpoch(3);
+        }
+
+        Assert.Equal(straight.Parameters.ToArray(), model.Network.Parameters.ToArray());
+        Assert.NotEqual(Network<float>.Create(layout, Initialization.He, 4).Parameters.ToArray(), straight.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Schedules_follow_their_formulas()
+    {
+        var rule = Backprop.Simd.Learning.Optimizers.UpdateRule.For(new TrainingOptions { Eta = 0.1, Schedule = Schedule.Step, StepSize = 3, Gamma = 0.5, WarmupSteps = 2 }, 1, 1, 100);
+        Assert.Equal([0.05, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025], Enumerable.Range(0, 7).Select(t => rule.LearningRate(t)).ToArray(), new ToleranceComparer(1e-15));
+        var cosine = Backprop.Simd.Learning.Optimizers.UpdateRule.For(new TrainingOptions { Eta = 0.1, Schedule = Schedule.Cosine, MinEta = 0.02 }, 1, 1, 10);
+        Assert.Equal(0.1, cosine.LearningRate(0), 15);
+        Assert.Equal(0.06, cosine.LearningRate(5), 15);
+        Assert.Equal(0.02, cosine.LearningRate(10), 15);
+        var exponential = Backprop.Simd.Learning.Optimizers.UpdateRule.For(new TrainingOptions { Eta = 0.1, Schedule = Schedule.Exponential, Gamma = 0.9 }, 1, 1, 10);
+        Assert.Equal(0.1 * 0.9 * 0.9 * 0.9, exponential.LearningRate(3), 15);
+    }
+
+    [Fact]
+    public void Options_that_do_not_belong_to_the_rule_are_refused()
+    {
+        Assert.Equal("WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { WeightDecay = 0.1 }.Validate()).ParamName);
+        Assert.Equal("Lambda", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { Optimizer = Optimizer.Adam, Lambda = 1 }.Validate()).ParamName);
+        Assert.Equal("Momentum", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { Optimizer = Optimizer.AdamW, Momentum = 0.9 }.Validate()).ParamName);
+        Assert.Equal("Beta2", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { Optimizer = Optimizer.Adam, Beta2 = 1 }.Validate()).ParamName);
+        Assert.Equal("ClipNorm", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { ClipNorm = 0 }.Validate()).ParamName);
+        Assert.Equal(Optimizer.Momentum, new TrainingOptions { Momentum = 0.5 }.EffectiveOptimizer);
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
+
+/// <summary>Allocation counts run alone (see AllocationCollection).</summary>
+[Collection(nameof(AllocationCollection))]
+public class OptimizerAllocationTests
+{
+    [Theory]
+    [InlineData("adam-cosine-clip", 1)]
+    [InlineData("adamw", 2)]
+    [InlineData("nesterov", 2)]
+    public void A_step_allocates_nothing(string rule, int threads)
+    {
+        var network = Network<float>.Create(NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid), Initialization.Scaled, 1);
+        using var trainer = new Trainer(network, TrainerTests.Small(500), OptimizerTests.Options(rule) with { Threads = threads, BatchSize = 64 });
+        trainer.TrainEpoch(1);
+        long before = trainer.AllocatedBytes;
+        trainer.TrainEpoch(2);
+        Assert.Equal(0, trainer.AllocatedBytes - before);
+    }
+}
