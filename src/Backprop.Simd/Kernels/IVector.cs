@@ -38,6 +38,9 @@ internal interface IVector<TSelf, T>
     static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
     static abstract TSelf Max(TSelf left, TSelf right);
     static abstract TSelf Abs(TSelf value);
+
+    /// <summary>The IEEE square root of each element.</summary>
+    static abstract TSelf Sqrt(TSelf value);
     static abstract TSelf Exp(TSelf value);
     static abstract TSelf Log(TSelf value);
 

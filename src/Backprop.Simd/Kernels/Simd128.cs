@@ -63,6 +63,8 @@ internal readonly struct Simd128<T> : IVector<Simd128<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd128<T> Abs(Simd128<T> value) => new(Vector128.Abs(value._value));
 
+    public static Simd128<T> Sqrt(Simd128<T> value) => new(Vector128.Sqrt(value._value));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd128<T> Exp(Simd128<T> value)
     {

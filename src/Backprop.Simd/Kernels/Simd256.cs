@@ -63,6 +63,8 @@ internal readonly struct Simd256<T> : IVector<Simd256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Abs(Simd256<T> value) => new(Vector256.Abs(value._value));
 
+    public static Simd256<T> Sqrt(Simd256<T> value) => new(Vector256.Sqrt(value._value));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Exp(Simd256<T> value)
     {

@@ -63,6 +63,8 @@ internal readonly struct Simd512<T> : IVector<Simd512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Abs(Simd512<T> value) => new(Vector512.Abs(value._value));
 
+    public static Simd512<T> Sqrt(Simd512<T> value) => new(Vector512.Sqrt(value._value));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Exp(Simd512<T> value)
     {

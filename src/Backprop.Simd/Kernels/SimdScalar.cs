@@ -41,6 +41,8 @@ internal readonly struct SimdScalar<T> : IVector<SimdScalar<T>, T>
     public static SimdScalar<T> FusedMultiplyAdd(SimdScalar<T> a, SimdScalar<T> b, SimdScalar<T> c) => new(T.FusedMultiplyAdd(a._value, b._value, c._value));
     public static SimdScalar<T> Max(SimdScalar<T> left, SimdScalar<T> right) => new(T.Max(left._value, right._value));
     public static SimdScalar<T> Abs(SimdScalar<T> value) => new(T.Abs(value._value));
+
+    public static SimdScalar<T> Sqrt(SimdScalar<T> value) => new(T.Sqrt(value._value));
     public static SimdScalar<T> Exp(SimdScalar<T> value) => new(T.Exp(value._value));
     public static SimdScalar<T> Log(SimdScalar<T> value) => new(T.Log(value._value));
 

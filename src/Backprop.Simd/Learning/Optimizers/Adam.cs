@@ -1,26 +1,31 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
+using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Learning.Optimizers;
 
 /// <summary>
 /// Adam as torch.optim.Adam: m &lt;- b1 m + (1 - b1) d, v &lt;- b2 v + (1 - b2) d^2,
 /// w &lt;- w - eta / (1 - b1^t) m / (sqrt(v) / sqrt(1 - b2^t) + eps), with d = g + wd w (L2; weights only).
+/// The step is computed as (eta r / (1 - b1^t)) m / (sqrt(v) + eps r), r = sqrt(1 - b2^t): the same value, one division fewer.
 /// AdamW first decays w &lt;- (1 - eta wd) w and takes d = g.
 /// </summary>
 internal sealed class Adam(TrainingOptions options, int parameterCount, int trainingCount, long totalSteps, bool decoupled)
     : UpdateRule(options, parameterCount, trainingCount, totalSteps, moments: 2)
 {
     private readonly double _beta1 = options.Beta1, _beta2 = options.Beta2, _weightDecay = options.WeightDecay;
-    private readonly float _epsilon = (float)options.AdamEpsilon;
-    private float _scale, _stepSize, _root2, _decay, _l2;
+    private readonly double _epsilon = options.AdamEpsilon;
+    private float _scale, _stepSize, _epsilon2, _decay, _l2;
 
     public override void BeginStep(double gradientScale)
     {
         long t = StepCount + 1; // torch counts the step being taken
         double eta = LearningRate(StepCount);
         _scale = (float)gradientScale;
-        _stepSize = (float)(eta / (1 - Math.Pow(_beta1, t)));
-        _root2 = (float)Math.Sqrt(1 - Math.Pow(_beta2, t));
+        // eta / (1 - b1^t) m / (sqrt(v) / r + eps) = (eta r / (1 - b1^t)) m / (sqrt(v) + eps r), r = sqrt(1 - b2^t):
+        // one division an element instead of two.
+        double root2 = Math.Sqrt(1 - Math.Pow(_beta2, t));
+        _stepSize = (float)(eta * root2 / (1 - Math.Pow(_beta1, t)));
+        _epsilon2 = (float)(_epsilon * root2);
         _decay = decoupled ? (float)(1 - eta * _weightDecay) : 1f;
         _l2 = decoupled ? 0f : (float)_weightDecay;
     }
@@ -28,39 +33,47 @@ internal sealed class Adam(TrainingOptions options, int parameterCount, int trai
     public override void Apply(Span<float> w, ReadOnlySpan<float> g, int start, bool isWeight)
     {
         Span<float> m = FirstMoment.AsSpan(start, g.Length), v = SecondMoment.AsSpan(start, g.Length);
-        float b1 = (float)_beta1, c1 = (float)(1 - _beta1), b2 = (float)_beta2, c2 = (float)(1 - _beta2);
-        float scale = _scale, stepSize = _stepSize, root2 = _root2, eps = _epsilon;
-        float decay = isWeight ? _decay : 1f, l2 = isWeight ? _l2 : 0f;
-        int i = 0, end = VectorEnd(g.Length);
-        var vB1 = new Vector<float>(b1);
-        var vC1 = new Vector<float>(c1);
-        var vB2 = new Vector<float>(b2);
-        var vC2 = new Vector<float>(c2);
-        var vScale = new Vector<float>(scale);
-        var vStep = new Vector<float>(stepSize);
-        var vRoot2 = new Vector<float>(root2);
-        var vEps = new Vector<float>(eps);
-        var vDecay = new Vector<float>(decay);
-        var vL2 = new Vector<float>(l2);
-        for (; i < end; i += Vector<float>.Count)
+        var c = new Constants(
+            (float)_beta1, (float)(1 - _beta1), (float)_beta2, (float)(1 - _beta2), _scale, _stepSize, _epsilon2,
+            isWeight ? _decay : 1f, isWeight ? _l2 : 0f);
+        // Elementwise IEEE operations without FMA: every width gives the same bits.
+        if (Simd512<float>.IsHardwareAccelerated && g.Length >= Simd512<float>.Count) Run<Simd512<float>>(w, g, m, v, c);
+        else if (Simd256<float>.IsHardwareAccelerated && g.Length >= Simd256<float>.Count) Run<Simd256<float>>(w, g, m, v, c);
+        else if (Simd128<float>.IsHardwareAccelerated && g.Length >= Simd128<float>.Count) Run<Simd128<float>>(w, g, m, v, c);
+        else Run<SimdScalar<float>>(w, g, m, v, c);
+    }
+
+    private readonly record struct Constants(float B1, float C1, float B2, float C2, float Scale, float StepSize, float Epsilon, float Decay, float L2);
+
+    private static void Run<TVector>(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Constants c)
+        where TVector : struct, IVector<TVector, float>
+    {
+        ref float rw = ref MemoryMarshal.GetReference(w), rm = ref MemoryMarshal.GetReference(m), rv = ref MemoryMarshal.GetReference(v);
+        ref float rg = ref MemoryMarshal.GetReference(g);
+        TVector b1 = TVector.Create(c.B1), c1 = TVector.Create(c.C1), b2 = TVector.Create(c.B2), c2 = TVector.Create(c.C2);
+        TVector scale = TVector.Create(c.Scale), step = TVector.Create(c.StepSize), eps = TVector.Create(c.Epsilon);
+        TVector decay = TVector.Create(c.Decay), l2 = TVector.Create(c.L2);
+        int n = g.Length, i = 0;
+        for (; i + TVector.Count <= n; i += TVector.Count)
         {
-            var wi = new Vector<float>(w[i..]) * vDecay;
-            Vector<float> d = new Vector<float>(g[i..]) * vScale + vL2 * wi;
-            Vector<float> mi = vB1 * new Vector<float>(m[i..]) + vC1 * d;
-            Vector<float> vi = vB2 * new Vector<float>(v[i..]) + vC2 * (d * d);
-            mi.CopyTo(m[i..]);
-            vi.CopyTo(v[i..]);
-            (wi - vStep * (mi / (Vector.SquareRoot(vi) / vRoot2 + vEps))).CopyTo(w[i..]);
+            nuint at = (nuint)i;
+            TVector wi = TVector.Load(ref rw, at) * decay;                          // AdamW: (1 - eta wd) w
+            TVector d = TVector.Load(ref rg, at) * scale + l2 * wi;                 // d = g (+ wd w)
+            TVector mi = b1 * TVector.Load(ref rm, at) + c1 * d;                    // m = b1 m + (1 - b1) d
+            TVector vi = b2 * TVector.Load(ref rv, at) + c2 * (d * d);              // v = b2 v + (1 - b2) d^2
+            TVector.Store(mi, ref rm, at);
+            TVector.Store(vi, ref rv, at);
+            TVector.Store(wi - step * (mi / (TVector.Sqrt(vi) + eps)), ref rw, at);  // w -= step m / (sqrt(v) + eps r)
         }
 
-        for (; i < g.Length; i++)
+        for (; i < n; i++)
         {
-            float wi = w[i] * decay;
-            float d = g[i] * scale + l2 * wi;
-            float mi = b1 * m[i] + c1 * d;
-            float vi = b2 * v[i] + c2 * (d * d);
+            float wi = w[i] * c.Decay;
+            float d = g[i] * c.Scale + c.L2 * wi;
+            float mi = c.B1 * m[i] + c.C1 * d;
+            float vi = c.B2 * v[i] + c.C2 * (d * d);
             (m[i], v[i]) = (mi, vi);
-            w[i] = wi - stepSize * (mi / (MathF.Sqrt(vi) / root2 + eps));
+            w[i] = wi - c.StepSize * (mi / (MathF.Sqrt(vi) + c.Epsilon));
         }
     }
 }

@@ -1,4 +1,5 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
+using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Learning.Optimizers;
 
@@ -23,22 +24,33 @@ internal sealed class MomentumSgd(TrainingOptions options, int parameterCount, i
     public override void Apply(Span<float> w, ReadOnlySpan<float> g, int start, bool isWeight)
     {
         Span<float> b = FirstMoment.AsSpan(start, g.Length);
-        float l2 = isWeight ? _l2 : 0f, mu = _mu, eta = _eta, scale = _scale;
-        int i = 0, end = VectorEnd(g.Length);
-        var vMu = new Vector<float>(mu);
-        var vEta = new Vector<float>(eta);
-        var vScale = new Vector<float>(scale);
-        var vL2 = new Vector<float>(l2);
-        for (; i < end; i += Vector<float>.Count)
+        float l2 = isWeight ? _l2 : 0f;
+        // Elementwise IEEE operations without FMA: every width gives the same bits.
+        if (Simd512<float>.IsHardwareAccelerated && g.Length >= Simd512<float>.Count) Run<Simd512<float>>(w, g, b, l2);
+        else if (Simd256<float>.IsHardwareAccelerated && g.Length >= Simd256<float>.Count) Run<Simd256<float>>(w, g, b, l2);
+        else if (Simd128<float>.IsHardwareAccelerated && g.Length >= Simd128<float>.Count) Run<Simd128<float>>(w, g, b, l2);
+        else Run<SimdScalar<float>>(w, g, b, l2);
+    }
+
+    private void Run<TVector>(Span<float> w, ReadOnlySpan<float> g, Span<float> b, float l2)
+        where TVector : struct, IVector<TVector, float>
+    {
+        ref float rw = ref MemoryMarshal.GetReference(w), rb = ref MemoryMarshal.GetReference(b);
+        ref float rg = ref MemoryMarshal.GetReference(g);
+        float mu = _mu, eta = _eta, scale = _scale;
+        TVector vMu = TVector.Create(mu), vEta = TVector.Create(eta), vScale = TVector.Create(scale), vL2 = TVector.Create(l2);
+        int n = g.Length, i = 0;
+        for (; i + TVector.Count <= n; i += TVector.Count)
         {
-            var wi = new Vector<float>(w[i..]);
-            Vector<float> d = new Vector<float>(g[i..]) * vScale + vL2 * wi;
-            Vector<float> bi = vMu * new Vector<float>(b[i..]) + d;
-            bi.CopyTo(b[i..]);
-            (wi - vEta * (nesterov ? d + vMu * bi : bi)).CopyTo(w[i..]);
+            nuint at = (nuint)i;
+            TVector wi = TVector.Load(ref rw, at);
+            TVector d = TVector.Load(ref rg, at) * vScale + vL2 * wi;        // d = g + (lambda / n) w
+            TVector bi = vMu * TVector.Load(ref rb, at) + d;                 // b = mu b + d
+            TVector.Store(bi, ref rb, at);
+            TVector.Store(wi - vEta * (nesterov ? d + vMu * bi : bi), ref rw, at);
         }
 
-        for (; i < g.Length; i++)
+        for (; i < n; i++)
         {
             float d = g[i] * scale + l2 * w[i];
             float bi = mu * b[i] + d;

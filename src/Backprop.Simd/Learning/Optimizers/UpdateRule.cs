@@ -1,13 +1,12 @@
-using System.Numerics;
-
 namespace Backprop.Simd.Learning.Optimizers;
 
 /// <summary>
 /// One update rule over the single parameter buffer, apart from the gradient (as llm.c keeps
 /// gpt2_update apart from the passes). A step is BeginStep (this step's rate and gradient scale),
 /// then Apply on disjoint ranges (the trainer's workers in parallel), then EndStep. The state
-/// (moments, step count) is what a checkpoint saves. Every kernel is one pass of Vector&lt;float&gt;
-/// with a scalar tail doing the same float operations, so results do not depend on alignment or width.
+/// (moments, step count) is what a checkpoint saves. Every kernel is one pass over its range on the
+/// widest register the range fills, with a scalar tail doing the same float operations (no FMA), so
+/// results do not depend on alignment or width.
 /// </summary>
 internal abstract class UpdateRule
 {
@@ -67,7 +66,4 @@ internal abstract class UpdateRule
         Optimizer.AdamW => new Adam(options, parameterCount, trainingCount, totalSteps, decoupled: true),
         _ => new Sgd(options, parameterCount, trainingCount, totalSteps),
     };
-
-    /// <summary>Elements handled by full vectors; the rest go through the scalar tail.</summary>
-    protected static int VectorEnd(int length) => length - length % Vector<float>.Count;
 }
