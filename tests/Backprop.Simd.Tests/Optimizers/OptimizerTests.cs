@@ -60,6 +60,29 @@ public sealed class OptimizerTests() : TemporaryFolder("optimizer-tests-")
     }
 
     [Fact]
+    public void A_batch_of_at_least_the_training_count_is_one_full_batch_step_an_epoch()
+    {
+        var data = TrainerTests.Small(100);
+        var network = Network<float>.Create(NetworkLayout.Uniform([784, 10], Activation.Sigmoid), Initialization.Scaled, 1);
+        using var trainer = new Trainer(network, data, new TrainingOptions { Optimizer = Optimizer.Adam, Eta = 1e-3, BatchSize = 1_000_000, Epochs = 3 });
+        int batches = 0;
+        for (int epoch = 1; epoch <= 3; epoch++) trainer.TrainEpoch(epoch, _ => batches++);
+        Assert.Equal(3, batches);
+        Assert.Equal(1, trainer.Threads); // sized for the 100 samples there are, not for a million
+    }
+
+    [Fact]
+    public void Zero_epochs_write_the_initialised_network()
+    {
+        string path = PathOf("init.bpsimd");
+        var (code, stdout, stderr) = Cli.CliRunner.Run("train", "--epochs", "0", "--layers", "784,20,10", "--init", "he", "--seed", "9", "--json", "--out", path);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0, Cli.CliRunner.LastJson(stdout).GetProperty("epochs").GetInt32());
+        var expected = Network<float>.Create(NetworkLayout.Uniform([784, 20, 10], Activation.Sigmoid), Initialization.He, 9);
+        Assert.Equal(expected.Parameters.ToArray(), ModelFile.Load(path).Network.Parameters.ToArray());
+    }
+
+    [Fact]
     public void Schedules_follow_their_formulas()
     {
         var rule = Backprop.Simd.Learning.Optimizers.UpdateRule.For(new TrainingOptions { Eta = 0.1, Schedule = Schedule.Step, StepSize = 3, Gamma = 0.5, WarmupSteps = 2 }, 1, 1, 100);
