@@ -150,7 +150,7 @@ public sealed class Dataset
         RequireRows(inputs, inputSize, targets.Length, targetSize, "target");
         RequireFinite(targets, targetSize, nameof(targets), "target");
         var schema = new DataSchema { Task = LearningTask.Regression, InputNames = inputNames ?? [], OutputNames = targetNames ?? [] };
-        RequireSchema(schema, inputSize, targetSize);
+        schema.RequireFits(inputSize, targetSize);
         return new Dataset(inputs, null, inputSize, targets, targetSize, [], schema);
     }
 
@@ -166,7 +166,7 @@ public sealed class Dataset
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         RequireRows(inputs, inputSize, labels.Length, 1, "label");
         var schema = new DataSchema { Task = LearningTask.Classification, InputNames = inputNames ?? [], OutputNames = classNames ?? [] };
-        RequireSchema(schema, inputSize, classCount);
+        schema.RequireFits(inputSize, classCount);
         return new Dataset(inputs, null, inputSize, OneHot(labels, classCount), classCount, labels, schema);
     }
 
@@ -298,9 +298,6 @@ public sealed class Dataset
         };
     }
 
-    /// <summary>The same samples with another schema (names, task kept consistent by the caller).</summary>
-    internal Dataset WithSchema(DataSchema schema) => new(_inputs, _pixels, InputSize, _targets, TargetSize, _labels, schema);
-
     private static float[] OneHot(int[] labels, int classCount)
     {
         var targets = new float[(long)labels.Length * classCount];
@@ -334,11 +331,6 @@ public sealed class Dataset
     {
         int bad = ((ReadOnlySpan<float>)values).IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
         if (bad >= 0) throw new ArgumentException($"{what} {bad % width} of sample {bad / width} is {values[bad]}; every value must be finite.", name);
-    }
-
-    private static void RequireSchema(DataSchema schema, int inputs, int outputs)
-    {
-        schema.RequireFits(inputs, outputs);
     }
 
     private static float[] Flatten(float[,] values)
