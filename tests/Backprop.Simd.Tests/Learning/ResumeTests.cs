@@ -19,14 +19,25 @@ public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
         var layout = NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid);
         var data = TrainerTests.Small(1000);
 
-        var straight = Network<float>.Create(layout, Initialization.Scaled, 4);
+        (float[] straight, float[] resumed, TrainingCheckpoint state) = StopAndResume(PathOf("run.checkpoint"), layout, Initialization.Scaled, data, options);
+        Assert.Equal((2, 5), (state.Epoch, state.NextBatch));
+        Assert.Equal(straight, resumed);
+    }
+
+    /// <summary>
+    /// Three epochs straight, and the same run stopped after five mini-batches of epoch 2, saved with
+    /// CheckpointFile (metadata "{}", checked), loaded and resumed: both final parameter vectors and the checkpoint.
+    /// </summary>
+    internal static (float[] Straight, float[] Resumed, TrainingCheckpoint State) StopAndResume(
+        string path, NetworkLayout layout, Initialization initialization, Backprop.Simd.Data.Dataset data, TrainingOptions options)
+    {
+        var straight = Network<float>.Create(layout, initialization, 4);
         using (var trainer = new Trainer(straight, data, options))
         {
             for (int epoch = 1; epoch <= 3; epoch++) trainer.TrainEpoch(epoch);
         }
 
-        var interrupted = Network<float>.Create(layout, Initialization.Scaled, 4);
-        string path = PathOf("run.checkpoint");
+        var interrupted = Network<float>.Create(layout, initialization, 4);
         using (var trainer = new Trainer(interrupted, data, options))
         {
             trainer.TrainEpoch(1);
@@ -38,7 +49,6 @@ public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
         }
 
         (SavedModel model, TrainingCheckpoint state, string metadata) = CheckpointFile.Load(path);
-        Assert.Equal((2, 5), (state.Epoch, state.NextBatch));
         Assert.Equal("{}", metadata);
         using (var resumed = Trainer.Resume(model.Network, data, state))
         {
@@ -46,7 +56,7 @@ public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
             resumed.TrainEpoch(3);
         }
 
-        Assert.Equal(straight.Parameters.ToArray(), model.Network.Parameters.ToArray());
+        return (straight.Parameters.ToArray(), model.Network.Parameters.ToArray(), state);
     }
 
     [Fact]

@@ -28,35 +28,11 @@ public sealed class OptimizerTests() : TemporaryFolder("optimizer-tests-")
         TrainingOptions options = Options(rule) with { Epochs = 3, BatchSize = 32, Threads = 2, Seed = 4 };
         var layout = new NetworkLayout([784, 30, 10], [Activation.Relu, Activation.Softmax]);
         options = options with { Cost = CostFunction.LogLikelihood };
-        var data = TrainerTests.Small(400);
-        var straight = Network<float>.Create(layout, Initialization.He, 4);
-        using (var trainer = new Trainer(straight, data, options))
-        {
-            for (int epoch = 1; epoch <= 3; epoch++) trainer.TrainEpoch(epoch);
-        }
-
-        var interrupted = Network<float>.Create(layout, Initialization.He, 4);
-        string path = PathOf("run.checkpoint");
-        using (var trainer = new Trainer(interrupted, data, options))
-        {
-            trainer.TrainEpoch(1);
-            using var stop = new CancellationTokenSource();
-            int batches = 0;
-            trainer.TrainEpoch(2, _ => { if (++batches == 5) stop.Cancel(); }, stop.Token);
-            CheckpointFile.Save(path, new SavedModel(interrupted, options.Cost), trainer.Checkpoint(), "{}");
-        }
-
-        (SavedModel model, TrainingCheckpoint state, _) = CheckpointFile.Load(path);
+        (float[] straight, float[] resumed, TrainingCheckpoint state) = ResumeTests.StopAndResume(PathOf("run.checkpoint"), layout, Initialization.He, TrainerTests.Small(400), options);
         Assert.Equal(options, state.Options);
         Assert.Equal(18, state.OptimizerSteps); // 13 steps of epoch 1, 5 of epoch 2
-        using (var resumed = Trainer.Resume(model.Network, data, state))
-        {
-            resumed.TrainEpoch(2);
-            resumed.TrainEpoch(3);
-        }
-
-        Assert.Equal(straight.Parameters.ToArray(), model.Network.Parameters.ToArray());
-        Assert.NotEqual(Network<float>.Create(layout, Initialization.He, 4).Parameters.ToArray(), straight.Parameters.ToArray());
+        Assert.Equal(straight, resumed);
+        Assert.NotEqual(Network<float>.Create(layout, Initialization.He, 4).Parameters.ToArray(), straight);
     }
 
     [Fact]
