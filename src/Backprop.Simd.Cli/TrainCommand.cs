@@ -82,7 +82,11 @@ internal static class TrainCommand
                 throw new UsageException("--hidden: give either --layers (every size) or --hidden (the hidden sizes), not both.");
             }
 
-            TrainingData sets = TrainingData.Load(settings, splitting);
+            // An image folder's network input is known before its data: --layers, or the lecture's 784.
+            int? imageInputs = settings.IsTabular ? null
+                : result.GetValue(layers) is string given ? CommonOptions.ParseLayers(given, "--layers")[0]
+                : result.GetValue(hidden) is null ? 784 : null;
+            TrainingData sets = TrainingData.Load(settings, splitting, imageInputs);
             Dataset train = sets.Train;
             bool tabular = settings.IsTabular;
             bool classes = train.Task == LearningTask.Classification;
@@ -195,7 +199,7 @@ internal static class TrainCommand
             throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is not what this version writes ({e.Message}).", e);
         }
 
-        TrainingData sets = TrainingData.Load(saved.Data, saved.Splitting);
+        TrainingData sets = TrainingData.Load(saved.Data, saved.Splitting, saved.Data.IsTabular ? null : model.Network.Layout.InputSize);
         CommonOptions.RequireFits(model.Network.Layout, sets.Train, sets.Source);
         var run = new Run(model.Network.Layout, state.Options, sets, saved, "", json, stdout, stderr);
         return run.Execute(model.Network, state);

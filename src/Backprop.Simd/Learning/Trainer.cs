@@ -38,6 +38,11 @@ public sealed class Trainer : IDisposable, IParallelJob
     private readonly double[] _squares;      // per worker, sum of g^2 over its ranges (for --clip-norm)
     private readonly int[] _order;
     private readonly SeededRandom _random;
+    private readonly float _parameterLimit;  // |parameter| beyond this after an epoch is divergence
+    private readonly float[] _epochStart;    // the parameters when the epoch began: an epoch that moves none is stuck
+
+    // A mini-batch's mean cost beyond this is divergence; set from the trainer's first mini-batch.
+    private double _costCeiling = double.PositiveInfinity;
 
     // The current step, read by the workers.
     private int _batchStart, _batchCount;
@@ -100,6 +105,8 @@ public sealed class Trainer : IDisposable, IParallelJob
         _squares = new double[threads];
         _order = Enumerable.Range(0, train.Count).ToArray();
         _random = new SeededRandom(options.Seed);
+        _epochStart = new float[_layout.ParameterCount];
+        _parameterLimit = (float)Math.Min(options.ParameterLimit ?? TrainingOptions.DefaultParameterLimit * Math.Max(1, train.Targets.Length == 0 ? 0 : TensorPrimitives.MaxMagnitude(train.Targets)), float.MaxValue);
         _pool = new WorkerPool(threads, this);
     }
 
@@ -131,7 +138,9 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// </summary>
     /// <param name="epoch">1-based, for messages.</param>
     /// <param name="progress">Called after each mini-batch with the samples done so far; may be null.</param>
-    /// <exception cref="TrainingDivergedException">A cost or a weight became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A cost or a weight became NaN or infinite, a mini-batch's cost passed
+    /// <see cref="TrainingOptions.CostGrowthLimit"/> times the first's, a parameter passed <see cref="TrainingOptions.ParameterLimit"/>,
+    /// or the epoch moved no parameter at a cost above zero (saturated units, no gradient).</exception>
     public (double MeanCost, double Seconds) TrainEpoch(int epoch, Action<int>? progress = null) =>
         TrainEpoch(epoch, progress, CancellationToken.None);
 
@@ -155,6 +164,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         _resumeEpoch = 0;
+        Network.Parameters.CopyTo(_epochStart);
         int batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
         for (int b = first; b < batches; b++)
         {
@@ -172,15 +182,33 @@ public sealed class Trainer : IDisposable, IParallelJob
                 throw new TrainingDivergedException(epoch, b + 1, $"the cost is {batchCost}");
             }
 
+            double meanCost = batchCost / _batchCount;
+            if (meanCost > _costCeiling)
+            {
+                throw new TrainingDivergedException(epoch, b + 1, $"the mean cost {meanCost:G4} is more than {_options.CostGrowthLimit:G4} times the first mini-batch's ({_costCeiling / _options.CostGrowthLimit:G4}, at least 1)");
+            }
+
+            if (double.IsPositiveInfinity(_costCeiling)) _costCeiling = _options.CostGrowthLimit * Math.Max(1, meanCost);
+
             cost += batchCost;
             progress?.Invoke(_batchStart + _batchCount);
         }
 
-        // NaN and infinities lie outside [MinValue, MaxValue] (CompareTo orders NaN below everything).
-        int bad = ((ReadOnlySpan<float>)Network.Parameters).IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        // NaN and infinities lie outside any finite range (CompareTo orders NaN below everything), so one
+        // pass finds them and saturated weights alike.
+        int bad = ((ReadOnlySpan<float>)Network.Parameters).IndexOfAnyExceptInRange(-_parameterLimit, _parameterLimit);
         if (bad >= 0)
         {
-            throw new TrainingDivergedException(epoch, batches, $"parameter {bad} ({_layout.Describe(bad).Name} of layer {_layout.Describe(bad).Layer}) is {Network.Parameters[bad]}");
+            float value = Network.Parameters[bad];
+            string beyond = float.IsFinite(value) ? $", beyond the limit {_parameterLimit:G3} (TrainingOptions.ParameterLimit)" : "";
+            throw new TrainingDivergedException(epoch, batches, $"parameter {bad} ({_layout.Describe(bad).Name} of layer {_layout.Describe(bad).Layer}) is {value:G4}{beyond}");
+        }
+
+        // Saturation: every unit pinned (dead ReLUs, sigmoids at 0 or 1) leaves no gradient for any
+        // sample, and a whole epoch of steps moves no parameter while the cost stays above zero.
+        if (cost > 0 && first < batches && ((ReadOnlySpan<float>)Network.Parameters).SequenceEqual(_epochStart))
+        {
+            throw new TrainingDivergedException(epoch, batches, $"no parameter changed in the epoch at a mean cost of {cost / _train.Count:G4}: the units are saturated and the gradient is zero for every sample");
         }
 
         return (cost / _train.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
@@ -259,7 +287,7 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// <param name="stop">Stops after the current mini-batch; the result then has <see cref="FitResult.Checkpoint"/> to continue from (<see cref="Resume"/>).</param>
     /// <param name="onBatch">Told (epoch, samples done in the epoch) after each mini-batch, for progress bars; may be null.</param>
     /// <exception cref="ArgumentException">Early stopping without a validation set, or the validation set does not fit the network.</exception>
-    /// <exception cref="TrainingDivergedException">A cost or a parameter became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A cost or a parameter became NaN or infinite, or exploded (see <see cref="TrainingOptions.CostGrowthLimit"/> and <see cref="TrainingOptions.ParameterLimit"/>).</exception>
     public FitResult Fit(Dataset? validation, IProgress<EpochReport>? progress = null, CancellationToken stop = default, Action<int, int>? onBatch = null)
     {
         if (_options.EarlyStoppingPatience is not null && validation is null)
