@@ -153,6 +153,18 @@ internal static class TrainCommand
                 throw new UsageException(OptionName(e) + e.Message.Split(" (Parameter")[0]);
             }
 
+            try
+            {
+                // Before the network is allocated and trained: a layout the model file cannot hold, or
+                // one that cannot train in this memory, fails now, not after the last epoch.
+                ModelFile.RequireStorable(layout);
+                Trainer.RequireMemory(layout, options, train.Count);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException((result.GetValue(layers) is null ? "--hidden: " : "--layers: ") + e.Message.Split(" (Parameter")[0]);
+            }
+
             Initialization initialization = CommonOptions.ParseInit(PickText(result.GetValue(init), "scaled", "he", "init"));
             CommonOptions.RequireFits(layout, train, sets.Source);
             var metadata = new CheckpointMetadata(settings, splitting, Path.GetFullPath(result.GetValue(output)!), plotPath);

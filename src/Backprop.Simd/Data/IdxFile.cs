@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Data;
 
@@ -107,6 +108,7 @@ public static class IdxFile
     {
         try
         {
+            if (File.Exists(path)) RegularFile.Require(path, "IDX file");
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

@@ -70,8 +70,7 @@ public static class CheckpointFile
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message names the file and the offset.</exception>
     public static (SavedModel Model, TrainingCheckpoint State, string Metadata) Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file.", path);
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = RegularFile.ReadAllBytes(path, Array.MaxLength, "checkpoint file");
         InvalidDataException Error(long offset, string what) => new($"{path}: offset {offset}: {what}.");
         if (bytes.Length < 16 || !bytes.AsSpan(0, 8).SequenceEqual(Magic)) throw Error(0, "not a Backprop.Simd checkpoint (the magic \"BPSIMDCK\" is missing)");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));

@@ -37,6 +37,7 @@ public sealed class Trainer : IDisposable, IParallelJob
     private readonly UpdateRule _update;
     private readonly double[] _squares;      // per worker, sum of g^2 over its ranges (for --clip-norm)
     private readonly int[] _order;
+    private readonly int _batchSize;         // the option, at most the sample count: counts stay far from int overflow
     private readonly SeededRandom _random;
     private readonly float _parameterLimit;  // |parameter| beyond this after an epoch is divergence
     private readonly float[] _epochStart;    // the parameters when the epoch began: an epoch that moves none is stuck
@@ -80,10 +81,11 @@ public sealed class Trainer : IDisposable, IParallelJob
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
         Costs.RequireCompatible(options.Cost, _layout.OutputActivation);
 
+        RequireMemory(_layout, options, train.Count);
         Network = network;
         _train = train;
         _options = options;
-        int batch = Math.Min(options.BatchSize, train.Count); // a batch of at least n is one full-batch step
+        int batch = _batchSize = Math.Min(options.BatchSize, train.Count); // a batch of at least n is one full-batch step
         int threads = WorkersFor(options.Threads, batch);
         int slice = (batch + threads - 1) / threads;
         _workspaces = new BatchBackprop<float>[threads];
@@ -100,7 +102,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         _ranges = PartitionParameters(_layout, threads);
-        long steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
+        long steps = (long)options.Epochs * ((train.Count + batch - 1) / batch);
         _update = UpdateRule.For(options, _layout.ParameterCount, train.Count, steps);
         _squares = new double[threads];
         _order = Enumerable.Range(0, train.Count).ToArray();
@@ -108,6 +110,34 @@ public sealed class Trainer : IDisposable, IParallelJob
         _epochStart = new float[_layout.ParameterCount];
         _parameterLimit = (float)Math.Min(options.ParameterLimit ?? TrainingOptions.DefaultParameterLimit * Math.Max(1, train.Targets.Length == 0 ? 0 : TensorPrimitives.MaxMagnitude(train.Targets)), float.MaxValue);
         _pool = new WorkerPool(threads, this);
+    }
+
+    /// <summary>
+    /// About the bytes training <paramref name="layout"/> takes beside the data: the network, its
+    /// per-worker gradients, the optimizer's two moments, the best epoch's and the epoch start's copies
+    /// (5 + workers parameter vectors), and each worker's slice of inputs, targets, activations and deltas.
+    /// </summary>
+    public static long MemoryNeeded(NetworkLayout layout, TrainingOptions options, int sampleCount)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(options);
+        long batch = Math.Clamp(Math.Min(options.BatchSize, sampleCount), 1, int.MaxValue);
+        int threads = WorkersFor(options.Threads, (int)batch);
+        long slice = (batch + threads - 1) / threads, units = 0;
+        for (int i = 1; i < layout.Sizes.Length; i++) units += layout.Sizes[i];
+        long perSample = layout.InputSize + layout.OutputSize + 2 * units + 1;
+        return sizeof(float) * ((5L + threads) * layout.ParameterCount + threads * slice * perSample) + sizeof(int) * (long)sampleCount;
+    }
+
+    /// <summary>Throws if <see cref="MemoryNeeded"/> is more than the memory the GC can use.</summary>
+    /// <exception cref="ArgumentException">Training would not fit in memory; the message gives both figures.</exception>
+    public static void RequireMemory(NetworkLayout layout, TrainingOptions options, int sampleCount)
+    {
+        long needed = MemoryNeeded(layout, options, sampleCount), available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > available)
+        {
+            throw new ArgumentException($"Training {layout} ({layout.ParameterCount} parameters, batch {Math.Min(options.BatchSize, sampleCount)}) needs about {needed / 1e9:F1} GB, more than the {available / 1e9:F1} GB available.", nameof(layout));
+        }
     }
 
     /// <summary>The network being trained.</summary>
@@ -165,7 +195,7 @@ public sealed class Trainer : IDisposable, IParallelJob
 
         _resumeEpoch = 0;
         Network.Parameters.CopyTo(_epochStart);
-        int batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
+        int batches = (_train.Count + _batchSize - 1) / _batchSize;
         for (int b = first; b < batches; b++)
         {
             if (stop.IsCancellationRequested && b > first)
@@ -174,8 +204,8 @@ public sealed class Trainer : IDisposable, IParallelJob
                 return (double.NaN, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
 
-            _batchStart = b * _options.BatchSize;
-            _batchCount = Math.Min(_options.BatchSize, _train.Count - _batchStart);
+            _batchStart = b * _batchSize;
+            _batchCount = Math.Min(_batchSize, _train.Count - _batchStart);
             double batchCost = Step();
             if (!double.IsFinite(batchCost))
             {
@@ -410,7 +440,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         _train.GatherUnchecked(_order.AsSpan(_batchStart + lo, count), x, y);
 
         // The next mini-batch's rows for this worker: fetched from DRAM while this step computes.
-        int nextStart = _batchStart + _options.BatchSize, nextCount = Math.Min(_options.BatchSize, _train.Count - nextStart);
+        int nextStart = _batchStart + _batchSize, nextCount = Math.Min(_batchSize, _train.Count - nextStart);
         for (int i = nextCount * worker / threads; i < nextCount * (worker + 1) / threads; i++)
         {
             _train.PrefetchInput(_order[nextStart + i]);
