@@ -235,8 +235,14 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         // Saturation: every unit pinned (dead ReLUs, sigmoids at 0 or 1) leaves no gradient for any
-        // sample, and a whole epoch of steps moves no parameter while the cost stays above zero.
-        if (cost > 0 && first < batches && ((ReadOnlySpan<float>)Network.Parameters).SequenceEqual(_epochStart))
+        // sample, so a whole epoch of steps moves no parameter while the cost stays above zero. Steps
+        // too small for a float to register (a converged fit of large targets, a schedule's eta near 0)
+        // move nothing either, so it is saturation only if the last step's summed gradient is exactly 0,
+        // and only for classification: one-hot targets leave a wrong sample a non-zero delta unless its
+        // units are pinned, while a regression fit in float can have residuals that cancel exactly.
+        if (cost > 0 && first < batches && _train.Task == LearningTask.Classification
+            && ((ReadOnlySpan<float>)Network.Parameters).SequenceEqual(_epochStart)
+            && TensorPrimitives.MaxMagnitude<float>(_gradients[0]) == 0)
         {
             throw new TrainingDivergedException(epoch, batches, $"no parameter changed in the epoch at a mean cost of {cost / _train.Count:G4}: the units are saturated and the gradient is zero for every sample");
         }
