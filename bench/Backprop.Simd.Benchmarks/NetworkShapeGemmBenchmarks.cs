@@ -5,7 +5,8 @@ namespace Backprop.Simd.Benchmarks;
 
 /// <summary>
 /// The three products of one mini-batch step of a dense layer with 784 inputs, at the shapes
-/// training uses: forward Z = X W^T, backward G = Delta W, weight gradient Delta^T X.
+/// training uses (the first layers of [784,30,10], [784,100,10] and [784,256,128,10] at batch 10,
+/// 32 and 128): forward Z = X W^T, backward G = Delta W, weight gradient Delta^T X.
 /// Flops: 2 batch 784 outputs each.
 /// </summary>
 [MemoryDiagnoser]
@@ -14,10 +15,10 @@ public class NetworkShapeGemmBenchmarks : IFlopCount
     private const int Inputs = 784;
     private float[] _x = [], _w = [], _z = [], _delta = [], _g = [], _gradient = [];
 
-    [Params(10, 128)]
+    [Params(10, 32, 128)]
     public int Batch { get; set; }
 
-    [Params(30, 100)]
+    [Params(30, 100, 256)]
     public int Outputs { get; set; }
 
     [GlobalSetup]

@@ -45,7 +45,7 @@ internal static class PackedGemm
             {
                 int kc = Math.Min(KC, k - pc);
                 bool overwrite = pc == 0 && !accumulate;
-                PackB(b, ref packedB, pc, kc, jc, nc, nr);
+                PackB<T, TVector>(b, ref packedB, pc, kc, jc, nc, nr);
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
@@ -67,6 +67,8 @@ internal static class PackedGemm
     }
 
     // packed[(panel * kc + p) * MR + r] = A(ic + panel * MR + r, pc + p), zero past m.
+    // Each element is read through a row (or column) ref hoisted out of the inner loop: with the
+    // strided indexer inside it, packing took 12-25% of a 512 x 512 product on AVX-512.
     private static void PackA<T>(in Matrix<T> a, ref T packed, int ic, int mc, int pc, int kc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -74,48 +76,113 @@ internal static class PackedGemm
         {
             ref T destination = ref Unsafe.Add(ref packed, (nint)panel * MR * kc);
             int rows = Math.Min(MR, mc - panel * MR);
-            for (int r = 0; r < MR; r++)
+            ref T first = ref a[ic + panel * MR, pc];
+            if (rows == MR && a.ColumnStride == 1)
             {
-                if (r < rows)
+                // Row-major A: six rows read side by side, the panel written in order.
+                nint lda = a.RowStride;
+                ref T r1 = ref Unsafe.Add(ref first, lda);
+                ref T r2 = ref Unsafe.Add(ref first, 2 * lda);
+                ref T r3 = ref Unsafe.Add(ref first, 3 * lda);
+                ref T r4 = ref Unsafe.Add(ref first, 4 * lda);
+                ref T r5 = ref Unsafe.Add(ref first, 5 * lda);
+                for (nint p = 0; p < kc; p++)
                 {
-                    int i = ic + panel * MR + r;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        Unsafe.Add(ref destination, (nint)p * MR + r) = a[i, pc + p];
-                    }
+                    ref T d = ref Unsafe.Add(ref destination, p * MR);
+                    d = Unsafe.Add(ref first, p);
+                    Unsafe.Add(ref d, 1) = Unsafe.Add(ref r1, p);
+                    Unsafe.Add(ref d, 2) = Unsafe.Add(ref r2, p);
+                    Unsafe.Add(ref d, 3) = Unsafe.Add(ref r3, p);
+                    Unsafe.Add(ref d, 4) = Unsafe.Add(ref r4, p);
+                    Unsafe.Add(ref d, 5) = Unsafe.Add(ref r5, p);
                 }
-                else
+
+                continue;
+            }
+
+            // Any other view (A^T seen in place has row stride 1: six neighbours per step of k).
+            for (nint p = 0; p < kc; p++)
+            {
+                ref T source = ref Unsafe.Add(ref first, p * a.ColumnStride);
+                ref T d = ref Unsafe.Add(ref destination, p * MR);
+                int r = 0;
+                for (; r < rows; r++)
                 {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        Unsafe.Add(ref destination, (nint)p * MR + r) = T.Zero;
-                    }
+                    Unsafe.Add(ref d, r) = Unsafe.Add(ref source, r * a.RowStride);
+                }
+
+                for (; r < MR; r++)
+                {
+                    Unsafe.Add(ref d, r) = T.Zero;
                 }
             }
         }
     }
 
     // packed[(panel * kc + p) * nr + col] = B(pc + p, jc + panel * nr + col), zero past n.
-    private static void PackB<T>(in Matrix<T> b, ref T packed, int pc, int kc, int jc, int nc, int nr)
+    private static void PackB<T, TVector>(in Matrix<T> b, ref T packed, int pc, int kc, int jc, int nc, int nr)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
     {
+        nuint w = (nuint)TVector.Count;
         for (int panel = 0; panel * nr < nc; panel++)
         {
             ref T destination = ref Unsafe.Add(ref packed, (nint)panel * nr * kc);
             int columns = Math.Min(nr, nc - panel * nr);
-            int j0 = jc + panel * nr;
-            for (int p = 0; p < kc; p++)
+            ref T first = ref b[pc, jc + panel * nr];
+            if (columns == nr && b.ColumnStride == 1)
             {
-                ref T row = ref Unsafe.Add(ref destination, (nint)p * nr);
+                // Row-major B: each step of k is two whole registers of one row.
+                for (nint p = 0; p < kc; p++)
+                {
+                    ref T source = ref Unsafe.Add(ref first, p * b.RowStride);
+                    ref T d = ref Unsafe.Add(ref destination, p * nr);
+                    TVector.Store(TVector.Load(ref source, 0), ref d, 0);
+                    TVector.Store(TVector.Load(ref source, w), ref d, w);
+                }
+
+                continue;
+            }
+
+            if (b.RowStride == 1)
+            {
+                // B^T seen in place: a column of the panel is contiguous in memory; read it in order.
+                for (nint col = 0; col < nr; col++)
+                {
+                    ref T d = ref Unsafe.Add(ref destination, col);
+                    if (col < columns)
+                    {
+                        ref T source = ref Unsafe.Add(ref first, col * b.ColumnStride);
+                        for (nint p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref d, p * nr) = Unsafe.Add(ref source, p);
+                        }
+                    }
+                    else
+                    {
+                        for (nint p = 0; p < kc; p++)
+                        {
+                            Unsafe.Add(ref d, p * nr) = T.Zero;
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            for (nint p = 0; p < kc; p++)
+            {
+                ref T source = ref Unsafe.Add(ref first, p * b.RowStride);
+                ref T d = ref Unsafe.Add(ref destination, p * nr);
                 int col = 0;
                 for (; col < columns; col++)
                 {
-                    Unsafe.Add(ref row, col) = b[pc + p, j0 + col];
+                    Unsafe.Add(ref d, col) = Unsafe.Add(ref source, col * b.ColumnStride);
                 }
 
                 for (; col < nr; col++)
                 {
-                    Unsafe.Add(ref row, col) = T.Zero;
+                    Unsafe.Add(ref d, col) = T.Zero;
                 }
             }
         }
