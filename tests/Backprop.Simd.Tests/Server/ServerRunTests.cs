@@ -7,7 +7,7 @@ namespace Backprop.Simd.Tests.Server;
 public sealed class ServerRunTests() : TemporaryFolder("server-run-")
 {
     [Fact]
-    public void Dotnet_run_starts_the_server_in_the_folder_it_was_typed_in()
+    public async Task Dotnet_run_starts_the_server_in_the_folder_it_was_typed_in()
     {
         string project = Path.Combine(Snippet.Root(), "src", "Backprop.Simd.Server", "Backprop.Simd.Server.csproj");
         var start = new ProcessStartInfo("dotnet", ["msbuild", project, "-getProperty:RunWorkingDirectory"])
@@ -18,9 +18,9 @@ public sealed class ServerRunTests() : TemporaryFolder("server-run-")
         };
         using Process process = Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
-        string directory = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, errors.Result);
+        string directory = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await errors);
         Assert.Equal(Path.TrimEndingDirectorySeparator(Folder), Path.TrimEndingDirectorySeparator(directory));
     }
 }
