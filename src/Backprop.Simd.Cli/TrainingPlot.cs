@@ -32,6 +32,7 @@ internal static class TrainingPlot
         // Epochs are whole numbers: no ticks at 1.5.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
+        plot.Axes.Title.Label.FontSize = 13; // the default size clips a long title such as the layout and data source
         // Beside the data area, not over it: the curves fill every corner at one time or another.
         plot.ShowLegend(Edge.Right);
 
