@@ -37,10 +37,11 @@ internal static class EvaluateCommand
                 return BackpropCli.Success;
             }
 
-            IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-            Metrics.Write(console, evaluation, saved.Schema, "Test");
+            IAnsiConsole console = CliConsole.Create(stdout);
             string counts = evaluation.Regression is null ? $" ({evaluation.Correct:N0} of {evaluation.Count:N0})" : $" on {evaluation.Count:N0} samples";
+            // The headline first: the matrix and the per-class table below explain it.
             console.MarkupLineInterpolated($"Test {Metrics.HeadlineName(evaluation)} [bold]{Metrics.Headline(evaluation)}[/]{counts}, mean cost {evaluation.MeanCost:F4} on {source}");
+            Metrics.Write(console, evaluation, saved.Schema, "Test");
             return BackpropCli.Success;
         });
         return command;

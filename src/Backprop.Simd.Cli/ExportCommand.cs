@@ -15,12 +15,12 @@ internal static class ExportCommand
         Option<string> model = CommonOptions.Model(required: true);
         Option<string> format = new("--format")
         {
-            Description = "npy: float32 W1.npy, b1.npy, ... in the folder --out; onnx: one ONNX model (opset 13) in the file --out",
+            Description = "npy: float32 W1.npy, b1.npy, ... and model.json in the folder --out; torch: the same with nn.Sequential state-dict names 0.weight.npy, 0.bias.npy, 2.weight.npy, ...; onnx: one ONNX model (opset 13) in the file --out",
             DefaultValueFactory = _ => "npy",
         };
-        format.AcceptOnlyFromAmong("npy", "onnx");
+        format.AcceptOnlyFromAmong("npy", "torch", "onnx");
         Option<string> output = new("--out") { Description = "Folder for the .npy files, or the .onnx file", Required = true };
-        var command = new Command("export", "Write a model's parameters as .npy files, or the model as ONNX for ONNX Runtime, PyTorch and others")
+        var command = new Command("export", "Write a model's parameters as .npy files with a JSON description (for NumPy or PyTorch), or the model as ONNX for ONNX Runtime, PyTorch and others")
         {
             model, format, output,
         };
@@ -35,7 +35,11 @@ internal static class ExportCommand
                 return BackpropCli.Success;
             }
 
-            IReadOnlyList<string> written = NetworkNpy.Write<float>(saved.Network.Layout, saved.Network.Parameters, target);
+            ParameterNames names = ParameterNames.Parse(result.GetValue(format)!);
+            var written = new List<string>(names.Write<float>(saved.Network.Layout, saved.Network.Parameters, target))
+            {
+                ModelDescription.Write(saved, names, target),
+            };
             foreach (string path in written) stdout.WriteLine(path);
             return BackpropCli.Success;
         });

@@ -27,12 +27,43 @@ internal static class GradcheckCommand
         Option<double> epsilon = new("--epsilon") { Description = "Central-difference step e", DefaultValueFactory = _ => new GradientCheckOptions().Epsilon };
         Option<ulong> seed = CommonOptions.Seed();
         Option<bool> json = CommonOptions.Json();
-        var command = new Command("gradcheck", "Check backpropagation against finite differences in double precision")
+        Option<string?> parameters = new("--params") { Description = "Check a gradient computed elsewhere: folder of the parameters (W1.npy, b1.npy, ... or 0.weight.npy, 0.bias.npy, ...)" };
+        Option<string?> gradient = new("--gradient") { Description = "With --params: folder of the gradient to check, named like the parameters (dW1.npy, ... too)" };
+        Option<string?> x = new("--x") { Description = "With --params: the inputs, [count, n0] or [n0] (.npy)" };
+        Option<string?> y = new("--y") { Description = "With --params: the targets, [count, nL] or [nL] (.npy)" };
+        Option<string?> description = new("--description") { Description = "With --params: model.json from 'backprop export' for the activations and the cost" };
+        Option<string> reduction = new("--reduction") { Description = "With --params: the gradient is of the sum or the mean of the samples' costs", DefaultValueFactory = _ => "sum" };
+        reduction.AcceptOnlyFromAmong("sum", "mean");
+        Option<double> tolerance = new("--tolerance") { Description = "Largest relative error a parameter may have", DefaultValueFactory = _ => new GradientCheckOptions().RelativeTolerance };
+        Option<double> absoluteTolerance = new("--absolute-tolerance") { Description = "Largest absolute error of a gradient below absolute/relative tolerance", DefaultValueFactory = _ => new GradientCheckOptions().AbsoluteTolerance };
+        var command = new Command("gradcheck", "Check backpropagation, ours or a gradient computed elsewhere (--params, --gradient), against finite differences in double precision")
         {
             layers, activation, outputActivation, cost, model, data, samples, maxParameters, epsilon, seed, json,
+            parameters, gradient, x, y, description, reduction, tolerance, absoluteTolerance,
         };
         command.SetAction(result =>
         {
+            double relative = result.GetValue(tolerance), absolute = result.GetValue(absoluteTolerance);
+            if (!(relative > 0) || !double.IsFinite(relative)) throw new UsageException($"--tolerance: {relative} must be positive.");
+            if (!(absolute > 0) || !double.IsFinite(absolute)) throw new UsageException($"--absolute-tolerance: {absolute} must be positive.");
+            if (!(result.GetValue(epsilon) > 0)) throw new UsageException($"--epsilon: {result.GetValue(epsilon)} must be positive.");
+            if (result.GetValue(parameters) is string folder)
+            {
+                if (result.GetValue(model) is not null) throw new UsageException("--model: give either --model or --params, not both.");
+                string Need(Option<string?> option) => result.GetValue(option) ?? throw new UsageException($"{option.Name}: --params needs --gradient, --x and --y as well.");
+                var request = new ForeignGradientCheck.Request(
+                    folder, Need(gradient), Need(x), Need(y), result.GetValue(description),
+                    result.GetValue(activation)!, result.GetValue(outputActivation), result.GetValue(cost), result.GetValue(reduction) == "mean",
+                    new GradientCheckOptions { Epsilon = result.GetValue(epsilon), RelativeTolerance = relative, AbsoluteTolerance = absolute },
+                    result.GetValue(json));
+                return ForeignGradientCheck.Run(request, stdout);
+            }
+
+            foreach (Option<string?> foreign in new[] { gradient, x, y, description })
+            {
+                if (result.GetValue(foreign) is not null) throw new UsageException($"{foreign.Name}: only with --params (a gradient computed elsewhere).");
+            }
+
             ulong seedValue = result.GetValue(seed);
             Network<double> network;
             CostFunction costFunction;
@@ -65,10 +96,9 @@ internal static class GradcheckCommand
             int max = result.GetValue(maxParameters);
             if (max < 1) throw new UsageException($"--max-parameters: {max} must be 1 or more.");
             double e = result.GetValue(epsilon);
-            if (!(e > 0)) throw new UsageException($"--epsilon: {e} must be positive.");
 
             (double[] inputs, double[] targets, string source) = Samples(network.Layout, count, seedValue, result.GetValue(data));
-            var options = new GradientCheckOptions { Epsilon = e, MaxParameters = max, Seed = seedValue };
+            var options = new GradientCheckOptions { Epsilon = e, MaxParameters = max, Seed = seedValue, RelativeTolerance = relative, AbsoluteTolerance = absolute };
             GradientCheckReport report = GradientChecker.Check(network, inputs, targets, count, costFunction, options);
             if (result.GetValue(json))
             {
@@ -98,14 +128,14 @@ internal static class GradcheckCommand
             }
             else
             {
-                stdout.WriteLine($"Gradient check of {network.Layout} ({CommonOptions.Name(costFunction)} cost) on {count} sample(s) from {source}, e = {options.Epsilon:G}:");
+                stdout.WriteLine($"Gradient check of {network.Layout} ({CommonOptions.Name(costFunction)} cost) on {count} sample(s) from {source}, e = {Scientific.Format(options.Epsilon)}:");
                 foreach (LayerGradientCheck l in report.Layers)
                 {
-                    stdout.WriteLine($"  layer {l.Layer + 1}: {l.ParametersChecked,6} parameters, max relative error {l.MaxRelativeError:E2}, max absolute error {l.MaxAbsoluteError:E2}, worst {l.WorstParameter} {(l.Passed ? "ok" : "FAILED")}");
+                    stdout.WriteLine($"  layer {l.Layer + 1}: {l.ParametersChecked,6} parameters, max relative error {Scientific.Format(l.MaxRelativeError)}, max absolute error {Scientific.Format(l.MaxAbsoluteError)}, worst {l.WorstParameter} {(l.Passed ? "ok" : "FAILED")}");
                 }
 
                 stdout.WriteLine(report.Passed
-                    ? $"passed: every checked parameter within relative {options.RelativeTolerance:G} (absolute {options.AbsoluteTolerance:G} below {options.TinyGradient:G})"
+                    ? $"passed: every checked parameter within relative {Scientific.Format(options.RelativeTolerance)} (absolute {Scientific.Format(options.AbsoluteTolerance)} below {Scientific.Format(options.TinyGradient)})"
                     : $"FAILED: {report.Failure}");
             }
 

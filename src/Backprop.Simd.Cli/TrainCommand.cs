@@ -290,10 +290,16 @@ internal static class TrainCommand
 
         private int Train(Trainer trainer)
         {
-            _console = json ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+            _console = json ? null : CliConsole.Create(stdout);
             string validation = sets.Validation is null ? "no validation" : $"{sets.Validation.Count:N0} validation";
             _console?.MarkupLineInterpolated($"Training [bold]{layout}[/] on {sets.Source}: {TrainSet.Count:N0} train, {validation}, {sets.Test.Count:N0} test samples, {options.Epochs} epochs, batch {options.BatchSize}, eta {options.Eta}, {trainer.Threads} thread(s)");
             if (note.Length > 0) _console?.MarkupLineInterpolated($"[grey]{note}[/]");
+            if (trainer.Threads < options.Threads)
+            {
+                string why = $"--threads {options.Threads}: training runs {trainer.Threads} thread(s), because each worker gets at least {Trainer.MinSamplesPerWorker} samples of a mini-batch and the batch is {options.BatchSize} (use --batch {options.Threads * Trainer.MinSamplesPerWorker} or more for {options.Threads} threads)";
+                if (_console is null) stderr.WriteLine("backprop train: " + why);
+                else _console.MarkupLineInterpolated($"[yellow]{why}[/]");
+            }
             FitResult fit;
             long start = Stopwatch.GetTimestamp();
             TimeSpan jit = System.Runtime.JitInfo.GetCompilationTime();
@@ -343,6 +349,8 @@ internal static class TrainCommand
             double[] seconds = _reports.Select(r => r.Seconds).Order().ToArray();
             double median = seconds.Length == 0 ? 0 : seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
             if (metadata.Plot is not null) TrainingPlot.Save(metadata.Plot, _reports, $"{layout}, {sets.Source}");
+            // Epochs of this run and of the runs it resumed: the last epoch's number, not the count of this run's reports.
+            int epochsRun = _reports.Count == 0 ? 0 : _reports[^1].Epoch;
             if (_console is null)
             {
                 var final = new Dictionary<string, object?> { ["task"] = TrainingData.Name(TrainSet.Task) };
@@ -352,7 +360,7 @@ internal static class TrainCommand
                 {
                     ["best_epoch"] = fit.BestEpoch,
                     ["stopped_early"] = fit.StoppedEarly,
-                    ["epochs"] = _reports.Count,
+                    ["epochs"] = epochsRun,
                     ["training_seconds"] = trainingSeconds,
                     ["training_wall_seconds"] = wallSeconds,
                     ["jit_seconds_training"] = jit.TotalSeconds,
@@ -405,10 +413,13 @@ internal static class TrainCommand
                 table.AddRow(row.ToArray());
             }
 
-            _console.Write(table);
-            Metrics.Write(_console, test, TrainSet.Schema, "Test");
+            // Redirected output already has a line per epoch (Show); the table is for the terminal, where the progress bars were.
+            if (_context is not null) _console.Write(table);
+            else if (shown.Count < _reports.Count) _console.MarkupLine("[grey](--json prints every epoch)[/]");
             string selected = sets.Validation is null ? "" : $"; kept epoch {fit.BestEpoch} (best on validation{(fit.StoppedEarly ? ", stopped early" : "")})";
-            _console.MarkupLineInterpolated($"Test {Metrics.HeadlineName(test)} [bold green]{Metrics.Headline(test)}[/] after {_reports.Count} epochs{selected}; median {median:F3} s/epoch ({(median > 0 ? TrainSet.Count / median : 0):N0} samples/s). Model: {_modelPath}");
+            _console.MarkupLineInterpolated($"Test {Metrics.HeadlineName(test)} [bold green]{Metrics.Headline(test)}[/] after {epochsRun} epochs{selected}; median {median:F3} s/epoch ({(median > 0 ? TrainSet.Count / median : 0):N0} samples/s). Model: {_modelPath}");
+            Metrics.Write(_console, test, TrainSet.Schema, "Test");
+            if (metadata.Plot is not null) _console.MarkupLineInterpolated($"Plot: {Path.GetFullPath(metadata.Plot)}");
             return BackpropCli.Success;
         }
 

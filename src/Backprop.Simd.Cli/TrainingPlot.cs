@@ -29,8 +29,12 @@ internal static class TrainingPlot
             plot.Axes.Right.Label.Text = name;
         }
         plot.Axes.Bottom.Label.Text = "epoch";
+        // Epochs are whole numbers: no ticks at 1.5.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
-        plot.ShowLegend(Alignment.MiddleRight);
+        plot.Axes.Title.Label.FontSize = 13; // the default size clips a long title such as the layout and data source
+        // Beside the data area, not over it: the curves fill every corner at one time or another.
+        plot.ShowLegend(Edge.Right);
 
         const int width = 900, height = 520;
         if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))

@@ -8,7 +8,7 @@ public sealed class GradientCheckReport
         Layers = layers;
         Options = options;
         Failure = failure ?? layers.Where(l => !l.Passed).Select(l =>
-            $"layer {l.Layer}: {l.WorstParameter} analytic {l.WorstAnalytic:G9} vs numeric {l.WorstNumeric:G9} (relative error {l.MaxRelativeError:E2})")
+            $"layer {l.Layer}: {l.WorstParameter} analytic {l.WorstAnalytic:G9} vs numeric {l.WorstNumeric:G9} (relative error {l.MaxRelativeError.ToString("0.##e+00", System.Globalization.CultureInfo.InvariantCulture)})")
             .FirstOrDefault();
     }
 

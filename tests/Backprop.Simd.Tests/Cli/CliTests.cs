@@ -46,14 +46,14 @@ public sealed class CliTests() : TemporaryFolder("cli-tests-")
     }
 
     [Fact]
-    public void Without_json_a_line_per_epoch_and_a_results_table_are_shown()
+    public void Without_json_a_line_per_epoch_and_the_results_are_shown()
     {
         // Output that is not a terminal gets a line per epoch instead of the live progress bars.
         var (code, stdout, _) = CliRunner.Run("train", "--epochs", "2", "--out", PathOf("t.bpsimd"));
         Assert.Equal(0, code);
         Assert.Contains("epoch 1/2: train cost", stdout);
         Assert.Contains("epoch 2/2: train cost", stdout);
-        Assert.Contains("Epochs", stdout);
+        Assert.DoesNotContain("Epochs", stdout); // the table of the terminal would repeat the lines
         Assert.Contains("Test accuracy", stdout);
         Assert.Contains("confusion matrix", stdout);
     }

@@ -22,6 +22,15 @@ internal static class Snippet
             $"docs/{page} does not show the '{name}' snippet of {test} as it is in the test; it should read:\n{code}");
     }
 
+    /// <summary>The code of the fenced block of <paramref name="language"/> in docs/<paramref name="page"/> that contains <paramref name="marker"/>.</summary>
+    public static string FromDocs(string page, string language, string marker)
+    {
+        string docs = File.ReadAllText(Path.Combine(Root(), "docs", page)).ReplaceLineEndings("\n");
+        string[] blocks = docs.Split("```" + language + "\n")[1..].Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToArray();
+        return blocks.SingleOrDefault(b => b.Contains(marker, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"docs/{page} has no {language} block with '{marker}'.");
+    }
+
     // The lines between the markers, with the indentation of the first one removed.
     private static string Extract(string[] lines, string name, string test)
     {

@@ -88,9 +88,10 @@ public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
         Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {rest} {errors}");
         Assert.Contains("checkpoint saved", errors);
 
-        var (code, _, stderr) = CliRunner.Run("train", "--resume", stopped + ".checkpoint", "--json");
+        var (code, stdout, stderr) = CliRunner.Run("train", "--resume", stopped + ".checkpoint", "--json");
         Assert.True(code == 0, stderr);
         Assert.Equal(File.ReadAllBytes(straight), File.ReadAllBytes(stopped));
+        Assert.Equal(30, CliRunner.LastJson(stdout).GetProperty("epochs").GetInt32()); // all epochs, not only those after the resume
     }
 
     [Fact]
