@@ -16,7 +16,10 @@ namespace Backprop.Simd.Server;
 internal sealed class JsonRowsReader
 {
     /// <summary>Buffers for rows and outputs: a few per size are kept, bigger ones go back to the GC.</summary>
-    public static readonly ArrayPool<float> Rows = ArrayPool<float>.Create(maxArrayLength: 1 << 20, maxArraysPerBucket: 8);
+    public static readonly ArrayPool<float> Rows = ArrayPool<float>.Create(maxArrayLength: 1 << 20, maxArraysPerBucket: 64);
+
+    /// <summary>Floats in one chunk of rows: chunks stay in the pool's sizes, so a large batch leaves no garbage behind.</summary>
+    private const int ChunkFloats = 1 << 16;
 
     private enum Place { Start, Top, ValueOf, Row, Named, NamedValue, Batch, Skip, Done }
 
@@ -35,11 +38,22 @@ internal sealed class JsonRowsReader
     {
         (_n0, _maxRows, _batch, _names) = (n0, maxRows, batch, names);
         _shape = batch ? """{"inputs": [[...], ...]}""" : """{"input": [...]}""";
-        Values = Rows.Rent(batch ? Math.Min(n0 * 16, n0 * maxRows) : n0);
+        RowsPerChunk = Math.Max(1, Math.Min(maxRows, ChunkFloats / n0));
+        Chunks.Add(Rows.Rent(RowsPerChunk * n0));
     }
 
-    /// <summary>The rows read, <see cref="Count"/> x n0 of them at the start; return it to <see cref="Rows"/>.</summary>
-    public float[] Values { get; private set; }
+    /// <summary>The rows read, <see cref="RowsPerChunk"/> rows of n0 to a chunk; <see cref="Release"/> gives them back to <see cref="Rows"/>.</summary>
+    public List<float[]> Chunks { get; } = [];
+
+    /// <summary>Rows in each chunk (the last may hold fewer).</summary>
+    public int RowsPerChunk { get; }
+
+    /// <summary>Returns the chunks to the pool.</summary>
+    public void Release()
+    {
+        foreach (float[] chunk in Chunks) Rows.Return(chunk);
+        Chunks.Clear();
+    }
 
     /// <summary>Rows read.</summary>
     public int Count { get; private set; }
@@ -160,7 +174,7 @@ internal sealed class JsonRowsReader
                 }
                 else if (ToFloat(ref json, $"input '{_property}'") is float value)
                 {
-                    Values[_namedIndex] = value;
+                    Chunks[0][_namedIndex] = value;
                     if (!_given![_namedIndex]) _seen++;
                     _given[_namedIndex] = true;
                     _place = Place.Named;
@@ -221,14 +235,7 @@ internal sealed class JsonRowsReader
 
     private void StartRow()
     {
-        int needed = (Count + 1) * _n0;
-        if (needed > Values.Length)
-        {
-            float[] bigger = Rows.Rent((int)Math.Min(2L * Values.Length, (long)_n0 * _maxRows));
-            Values.AsSpan(0, Count * _n0).CopyTo(bigger);
-            Rows.Return(Values);
-            Values = bigger;
-        }
+        if (Count / RowsPerChunk >= Chunks.Count) Chunks.Add(Rows.Rent(RowsPerChunk * _n0));
 
         _column = 0;
         _place = Place.Row;
@@ -246,7 +253,7 @@ internal sealed class JsonRowsReader
         }
         else if (ToFloat(ref json, $"{RowName()}: value {_column}") is float value)
         {
-            Values[Count * _n0 + _column++] = value;
+            Chunks[Count / RowsPerChunk][(Count % RowsPerChunk) * _n0 + _column++] = value;
         }
     }
 

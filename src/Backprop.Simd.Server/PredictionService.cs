@@ -100,46 +100,43 @@ internal sealed class PredictionService(Predictor predictor)
             (inputs, count) = (values, values.Length / n0);
             int bad = NonFinite.IndexOf(inputs);
             if (bad >= 0) return BadRequest($"{(batch ? $"row {bad / n0}" : "input")}: value {bad % n0} is {inputs[bad].ToString(CultureInfo.InvariantCulture)}; inputs must be finite");
-            return Reply(inputs, count, batch, pooled: false);
+            return Reply([inputs], count, count, batch);
         }
 
         JsonRowsReader body = await JsonRowsReader.Read(request.BodyReader, n0, maxRows, batch, _nameIndex);
         try
         {
             if (body.Error is not null) return BadRequest(body.Error.Replace("the model takes", $"the model {predictor.Layout} takes", StringComparison.Ordinal));
-            return Reply(body.Values, body.Count, batch, pooled: true);
+            return Reply(body.Chunks, body.RowsPerChunk, body.Count, batch);
         }
         finally
         {
-            JsonRowsReader.Rows.Return(body.Values);
+            body.Release();
         }
     }
 
     // Predicts the rows and shapes the reply; an output that overflows is the input's fault, a 422 naming the row and the output.
-    private IResult Reply(float[] inputs, int count, bool batch, bool pooled)
+    private IResult Reply(IReadOnlyList<float[]> chunks, int rowsPerChunk, int count, bool batch)
     {
         int n0 = predictor.InputSize, nL = predictor.OutputSize;
-        float[] outputs = pooled ? JsonRowsReader.Rows.Rent(Math.Max(1, count * nL)) : new float[count * nL];
-        try
+        var outputs = new float[count * nL];
+        for (int first = 0, chunk = 0; first < count; first += rowsPerChunk, chunk++)
         {
-            Span<float> rows = outputs.AsSpan(0, count * nL);
-            predictor.PredictBatch(inputs.AsSpan(0, count * n0), count, rows);
-            int bad = NonFinite.IndexOf(rows);
-            if (bad >= 0)
-            {
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Output out of range",
-                    $"{(batch ? $"row {bad / nL}" : "the input")}: output {bad % nL} of the model {predictor.Layout} is {rows[bad].ToString(CultureInfo.InvariantCulture)}; the input is beyond what the model can take");
-            }
+            int rows = Math.Min(rowsPerChunk, count - first);
+            predictor.PredictBatch(chunks[chunk].AsSpan(0, rows * n0), rows, outputs.AsSpan(first * nL, rows * nL));
+        }
 
-            if (!batch) return Results.Ok(Reply(rows.ToArray()));
-            var results = new PredictReply[count];
-            for (int row = 0; row < count; row++) results[row] = Reply(rows.Slice(row * nL, nL).ToArray());
-            return Results.Ok(new BatchReply(results));
-        }
-        finally
+        int bad = NonFinite.IndexOf(outputs);
+        if (bad >= 0)
         {
-            if (pooled) JsonRowsReader.Rows.Return(outputs);
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Output out of range",
+                $"{(batch ? $"row {bad / nL}" : "the input")}: output {bad % nL} of the model {predictor.Layout} is {outputs[bad].ToString(CultureInfo.InvariantCulture)}; the input is beyond what the model can take");
         }
+
+        if (!batch) return Results.Ok(Reply(outputs));
+        var results = new PredictReply[count];
+        for (int row = 0; row < count; row++) results[row] = Reply(outputs.AsSpan(row * nL, nL).ToArray());
+        return Results.Ok(new BatchReply(results));
     }
 
     private PredictReply Reply(float[] output)

@@ -101,4 +101,24 @@ public class ServerErrorTests() : TemporaryFolder("server-errors")
         using HttpResponseMessage health = await server.Client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    [Fact]
+    public async Task A_batch_of_many_chunks_of_rows_gives_the_predictors_bits_row_by_row()
+    {
+        // 784 inputs: 83 rows to a chunk of the streaming reader, so 200 rows span three chunks.
+        SavedModel model = OnnxExportTests.Model([784, 12, 3], Activation.Relu, Activation.Softmax, CostFunction.LogLikelihood, seed: 6);
+        string path = PathOf("wide.bpsimd");
+        ModelFile.Save(path, model);
+        float[] inputs = OnnxExportTests.Inputs(200, 784, seed: 8);
+        var expected = new float[200 * 3];
+        new Backprop.Simd.Inference.Predictor(model).PredictBatch(inputs, 200, expected);
+        using ServerProcess server = await ServerProcess.Start(path);
+
+        string rows = string.Join(",", Enumerable.Range(0, 200).Select(r => "[" + string.Join(",", inputs.AsSpan(r * 784, 784).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]"));
+        (HttpStatusCode status, _, JsonElement reply) = await Send(server.Client, "/predict/batch", Encoding.UTF8.GetBytes("{\"inputs\": [" + rows + "]}"), "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        float[] actual = reply.GetProperty("results").EnumerateArray().SelectMany(r => r.GetProperty("output").EnumerateArray().Select(v => v.GetSingle())).ToArray();
+        Assert.Equal(expected, actual);
+    }
 }
