@@ -42,6 +42,14 @@ internal static class PredictCommand
     {
         var predictor = new Predictor(saved);
         (float[] inputs, int count, _) = ReadInputs(saved, path, delimiter, stdin);
+        int nonFinite = NonFinite.IndexOf(inputs);
+        if (nonFinite >= 0)
+        {
+            // The Predictor would refuse it too; here the message can name the file, the row and the column.
+            int n0 = predictor.InputSize;
+            throw new InvalidDataException($"{(path == "-" ? "stdin" : path)}: row {nonFinite / n0}, input {nonFinite % n0} is {inputs[nonFinite].ToString(System.Globalization.CultureInfo.InvariantCulture)}; inputs must be finite.");
+        }
+
         var outputs = new float[count * predictor.OutputSize];
         predictor.PredictBatch(inputs, count, outputs);
         DataSchema schema = saved.Schema;

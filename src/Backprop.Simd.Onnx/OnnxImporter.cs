@@ -65,6 +65,7 @@ internal sealed class OnnxImporter(string source)
         _opset = DefaultOpset(model);
         foreach (OnnxTensor initializer in graph.Initializers) _constants[initializer.Name] = initializer;
         ReadGraphInput(graph);
+        RequireAcyclic(graph);
 
         for (_nodeIndex = 0; _nodeIndex < graph.Nodes.Count; _nodeIndex++)
         {
@@ -87,9 +88,9 @@ internal sealed class OnnxImporter(string source)
         {
             if (domain is "" or "ai.onnx")
             {
-                if (version < OnnxModel.MinImportOpset)
+                if (version is < OnnxModel.MinImportOpset or > OnnxModel.MaxImportOpset)
                 {
-                    throw Refuse($"the model uses opset {version} of the default domain; opsets {OnnxModel.MinImportOpset} and later are supported");
+                    throw Refuse($"the model uses opset {version} of the default domain; opsets {OnnxModel.MinImportOpset} to {OnnxModel.MaxImportOpset} are supported");
                 }
 
                 return version;
@@ -155,6 +156,38 @@ internal sealed class OnnxImporter(string source)
         }
     }
 
+    // Each value is defined once, before it is used: by the graph input, an initializer or one earlier node.
+    // A node that takes its own output, or a value a later node makes, is a loop the walk below would not see.
+    private void RequireAcyclic(OnnxGraph graph)
+    {
+        var defined = new HashSet<string>(graph.Inputs.Select(i => i.Name).Concat(graph.Initializers.Select(i => i.Name)));
+        var madeBy = new Dictionary<string, int>();
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            foreach (string output in graph.Nodes[i].Outputs.Where(o => o.Length > 0)) madeBy.TryAdd(output, i);
+        }
+
+        for (_nodeIndex = 0; _nodeIndex < graph.Nodes.Count; _nodeIndex++)
+        {
+            _node = graph.Nodes[_nodeIndex];
+            foreach (string input in _node.Inputs.Where(i => i.Length > 0))
+            {
+                if (_node.Outputs.Contains(input)) throw Refuse($"it takes its own output '{input}': a self-loop");
+                if (!defined.Contains(input) && madeBy.TryGetValue(input, out int later) && later > _nodeIndex)
+                {
+                    throw Refuse($"it takes '{input}', which node #{later} makes after it: the graph has a cycle or is not in topological order");
+                }
+            }
+
+            foreach (string output in _node.Outputs.Where(o => o.Length > 0))
+            {
+                if (!defined.Add(output)) throw Refuse($"its output '{output}' is already defined (a graph input, an initializer or an earlier node); each value is defined once");
+            }
+        }
+
+        _node = null;
+    }
+
     private void Apply(OnnxNode node)
     {
         if (node.Domain is not ("" or "ai.onnx"))
@@ -214,12 +247,14 @@ internal sealed class OnnxImporter(string source)
         RequireFirst(node);
         if (IntAttribute(node, "transA", 0) != 0) throw Refuse("transA=1 would mix the samples of a batch; only transA=0 is a dense layer");
         float alpha = FloatAttribute(node, "alpha", 1f), beta = FloatAttribute(node, "beta", 1f);
+        if (!float.IsFinite(alpha)) throw Refuse($"alpha is {alpha}; it must be finite");
+        if (!float.IsFinite(beta)) throw Refuse($"beta is {beta}; it must be finite");
         bool transposed = IntAttribute(node, "transB", 0) != 0;
 
         OnnxTensor b = ConstantInput(node, 1, "B");
         RequireMatrix(b, "B");
         int outputs = (int)(transposed ? b.Dims[0] : b.Dims[1]), inputs = (int)(transposed ? b.Dims[1] : b.Dims[0]);
-        float[] weights = AsWeights(b.ToFloats(Refuse), inputs, outputs, transposed, alpha);
+        float[] weights = AsWeights(FiniteValues(b, "B"), inputs, outputs, transposed, alpha, b.Name);
         var biases = new float[outputs];
         if (node.Inputs.Count == 3 && node.Inputs[2].Length > 0) AddBias(biases, ConstantInput(node, 2, "C"), beta);
         OpenLayer(inputs, outputs, weights, biases, $"B '{b.Name}' {b.Shape} (transB={(transposed ? 1 : 0)})");
@@ -233,7 +268,7 @@ internal sealed class OnnxImporter(string source)
         OnnxTensor b = ConstantInput(node, 1, "B");
         RequireMatrix(b, "B");
         int inputs = (int)b.Dims[0], outputs = (int)b.Dims[1];
-        OpenLayer(inputs, outputs, AsWeights(b.ToFloats(Refuse), inputs, outputs, transposed: false, alpha: 1f), new float[outputs], $"B '{b.Name}' {b.Shape}");
+        OpenLayer(inputs, outputs, AsWeights(FiniteValues(b, "B"), inputs, outputs, transposed: false, alpha: 1f, b.Name), new float[outputs], $"B '{b.Name}' {b.Shape}");
     }
 
     private void Add(OnnxNode node)
@@ -488,7 +523,7 @@ internal sealed class OnnxImporter(string source)
     }
 
     // W [outputs, inputs] row-major from B, scaled by alpha: B as it is when transposed (transB=1), else B^T.
-    private static float[] AsWeights(float[] b, int inputs, int outputs, bool transposed, float alpha)
+    private float[] AsWeights(float[] b, int inputs, int outputs, bool transposed, float alpha, string name)
     {
         var weights = new float[b.Length];
         for (int o = 0; o < outputs; o++)
@@ -496,7 +531,9 @@ internal sealed class OnnxImporter(string source)
             for (int i = 0; i < inputs; i++)
             {
                 float w = transposed ? b[o * inputs + i] : b[i * outputs + o];
-                weights[o * inputs + i] = alpha == 1f ? w : alpha * w;
+                float scaled = alpha == 1f ? w : alpha * w;
+                if (!float.IsFinite(scaled)) throw Refuse($"alpha {alpha:R} times B '{name}' at {(transposed ? o * inputs + i : i * outputs + o)} ({w:R}) is {scaled}: the weights overflow float32");
+                weights[o * inputs + i] = scaled;
             }
         }
 
@@ -506,7 +543,7 @@ internal sealed class OnnxImporter(string source)
     // b += beta c, where c is one value per output ([n], [1, n]) or a single value broadcast to all.
     private void AddBias(float[] biases, OnnxTensor c, float beta)
     {
-        float[] values = c.ToFloats(Refuse);
+        float[] values = FiniteValues(c, "C");
         bool perOutput = values.Length == biases.Length && c.Dims.Count > 0 && c.Dims[^1] == biases.Length && c.Dims.Take(c.Dims.Count - 1).All(d => d == 1);
         if (!perOutput && values.Length != 1)
         {
@@ -517,6 +554,7 @@ internal sealed class OnnxImporter(string source)
         {
             float v = perOutput ? values[o] : values[0];
             biases[o] += beta == 1f ? v : beta * v;
+            if (!float.IsFinite(biases[o])) throw Refuse($"beta {beta:R} times the bias '{c.Name}' at {o} ({v:R}) is {biases[o]}: the biases overflow float32");
         }
     }
 
@@ -588,10 +626,39 @@ internal sealed class OnnxImporter(string source)
     }
 
     // The cost the model was trained with when our exporter recorded it; otherwise the natural one for the output.
-    private static CostFunction CostOf(OnnxModelProto model, Activation output) =>
-        model.Metadata.TryGetValue(OnnxModel.CostMetadataKey, out string? name) && Enum.TryParse(name, out CostFunction cost) && Enum.IsDefined(cost)
-            ? cost
-            : output == Activation.Softmax ? CostFunction.LogLikelihood : CostFunction.Quadratic;
+    // A recorded cost must be one the output can take, by the rule the model file's loader applies (Costs.RequireCompatible).
+    private CostFunction CostOf(OnnxModelProto model, Activation output)
+    {
+        if (!model.Metadata.TryGetValue(OnnxModel.CostMetadataKey, out string? name))
+        {
+            return output == Activation.Softmax ? CostFunction.LogLikelihood : CostFunction.Quadratic;
+        }
+
+        if (!Enum.TryParse(name, out CostFunction cost) || !Enum.IsDefined(cost) || int.TryParse(name, out _))
+        {
+            throw Refuse($"metadata {OnnxModel.CostMetadataKey} is '{name}'; it must be one of {string.Join(", ", Enum.GetNames<CostFunction>())}");
+        }
+
+        try
+        {
+            Costs.RequireCompatible(cost, output);
+        }
+        catch (ArgumentException e)
+        {
+            throw Refuse($"metadata {OnnxModel.CostMetadataKey}: {e.Message.Split(" (Parameter")[0].TrimEnd('.')}");
+        }
+
+        return cost;
+    }
+
+    // The tensor's values, refused with its name and the index if one is NaN or infinite (the model file's loader refuses those too).
+    private float[] FiniteValues(OnnxTensor tensor, string role)
+    {
+        float[] values = tensor.ToFloats(Refuse);
+        int bad = NonFinite.IndexOf(values);
+        if (bad >= 0) throw Refuse($"{role} '{tensor.Name}' has {values[bad]} at {bad}; weights and biases must be finite");
+        return values;
+    }
 
     private OnnxTensor ConstantInput(OnnxNode node, int index, string role)
     {

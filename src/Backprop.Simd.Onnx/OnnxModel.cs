@@ -37,6 +37,12 @@ public static class OnnxModel
     /// <summary>The lowest opset of the default domain that import accepts (Gemm's current form).</summary>
     public const int MinImportOpset = 7;
 
+    /// <summary>
+    /// The highest opset of the default domain that import accepts: the operators it reads have the
+    /// meaning it assumes up to this version; a later one (or a made-up 99999) may not, so it is refused.
+    /// </summary>
+    public const int MaxImportOpset = 23;
+
     /// <summary>The model as the bytes of an .onnx file.</summary>
     public static byte[] Serialize(SavedModel model)
     {

@@ -2,12 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Backprop.Simd.Server;
 
-/// <summary>POST /predict: <c>{"input": [n0 numbers]}</c>, or <c>{"inputs": {"name": value, ...}}</c> by the schema's input names.</summary>
-internal sealed record PredictRequest(float[]? Input, Dictionary<string, float>? Inputs);
-
-/// <summary>POST /predict/batch: <c>{"inputs": [[n0 numbers], ...]}</c>.</summary>
-internal sealed record BatchRequest(float[]?[]? Inputs);
-
 /// <summary>
 /// One prediction: <c>{"class": k, "label": "setosa", "output": [...]}</c> for classification,
 /// <c>{"output": [...], "names": [...]}</c> for regression (names only when the model has them).
@@ -27,8 +21,8 @@ internal sealed record HealthReply(string Status, string Model, string Task, int
 /// <summary>GET /stats: requests served and the garbage collections so far.</summary>
 internal sealed record StatsReply(long Requests, int Gen0, int Gen1, int Gen2);
 
-/// <summary>Any 4xx: what is wrong with the request.</summary>
-internal sealed record ErrorReply(string Error);
+/// <summary>Any 4xx or 5xx, as application/problem+json (RFC 9457): <c>detail</c> says what is wrong, <c>error</c> repeats it for clients of the first version.</summary>
+internal sealed record ProblemReply(string Type, string Title, int Status, string Detail, string Error);
 
 /// <summary>
 /// Source-generated JSON for every message (no reflection: trimming and AOT friendly). Requests are
@@ -36,11 +30,9 @@ internal sealed record ErrorReply(string Error);
 /// information from here, so what must hold for both (the omitted nulls) is said on the properties.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(PredictRequest))]
-[JsonSerializable(typeof(BatchRequest))]
 [JsonSerializable(typeof(PredictReply))]
 [JsonSerializable(typeof(BatchReply))]
 [JsonSerializable(typeof(HealthReply))]
 [JsonSerializable(typeof(StatsReply))]
-[JsonSerializable(typeof(ErrorReply))]
+[JsonSerializable(typeof(ProblemReply))]
 internal sealed partial class ServerJson : JsonSerializerContext;

@@ -10,37 +10,61 @@ using Backprop.Simd.Server;
 //                        for classification, {"output": [...], "names": [...]} for regression
 //   POST /predict/batch  {"inputs": [[...], ...]} (or raw float32 rows), at most 10,000 rows -> {"results": [...]}
 //   GET /health          layout, task, sizes and names;  GET /stats  requests and GC counts
-// Errors are 400 with {"error": "..."}. Prints "listening on URL" once it serves (useful with port 0);
-// a model that cannot be loaded stops it with the reason on stderr and exit code 1.
+// Bad requests are 4xx application/problem+json naming what is wrong (400, 413 past what the model can take,
+// 415 for another Content-Type, 422 when an output overflows); a 500 is logged to stderr and its body says
+// only that, unless the environment is Development. Prints "listening on URL" once it serves (useful with
+// port 0); a model that cannot be loaded, or an address that cannot be bound, stops it with one line on
+// stderr and exit code 1.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is the one line below, not a stack trace
+builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
 string? modelPath = builder.Configuration["model"] ?? Environment.GetEnvironmentVariable("BACKPROP_MODEL");
-if (modelPath is null)
+if (string.IsNullOrWhiteSpace(modelPath))
 {
     Console.Error.WriteLine("backprop-server: give the model file with --model FILE or BACKPROP_MODEL.");
     return 2;
 }
 
+// Relative to the directory the server was started from (not the content root or the project's folder).
+modelPath = Path.GetFullPath(modelPath, Environment.CurrentDirectory);
+
 // Stops at start-up, naming the file and the offset (or the ONNX node), if the model is bad.
 Predictor predictor;
 try
 {
+    if (Directory.Exists(modelPath)) throw new IOException($"{modelPath}: is a directory, not a model file");
+    if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: no such model file");
     predictor = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Predictor.LoadOnnx(modelPath) : Predictor.Load(modelPath);
 }
-catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"backprop-server: {e.Message}");
+    // Whatever the reason, one line: the loaders name the file and the place in it.
+    string message = e.Message.Contains(modelPath, StringComparison.Ordinal) ? e.Message : $"{modelPath}: {e.Message}";
+    Console.Error.WriteLine($"backprop-server: {message.ReplaceLineEndings(" ")}");
     return 1;
 }
 
 var service = new PredictionService(predictor);
 
 var app = builder.Build();
+app.Use(ProblemBoundary.Handle);
 app.MapGet("/health", () => Results.Ok(service.Health()));
 app.MapGet("/stats", () => Results.Ok(service.Stats()));
 app.MapPost("/predict", (HttpRequest request) => service.Predict(request));
 app.MapPost("/predict/batch", (HttpRequest request) => service.PredictBatch(request));
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"listening on {string.Join(" ", app.Urls)}"));
-app.Run();
+try
+{
+    app.Run();
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"backprop-server: {e.Message.ReplaceLineEndings(" ")}");
+    return 1;
+}
+
 return 0;

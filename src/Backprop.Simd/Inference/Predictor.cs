@@ -79,9 +79,21 @@ public sealed class Predictor
     public int OutputSize => _network.Layout.OutputSize;
 
     /// <summary>output = a^L for one input.</summary>
+    /// <exception cref="ArgumentException">input is not n0 long, output not nL long, or an input is NaN or infinite (the message names its index and value).</exception>
+    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        Require.Length(input, nameof(input), "[n0]", InputSize);
+        RequireFinite(input);
+        PredictUnchecked(input, output);
+    }
+
+    /// <summary>
+    /// output = a^L for one input the caller has already checked to be finite: NaN or an infinity
+    /// here gives NaN outputs (or a confident wrong class), not an error. Lengths are still checked.
+    /// </summary>
     /// <exception cref="ArgumentException">input is not n0 long or output not nL long.</exception>
     [SkipLocalsInit]
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void PredictUnchecked(ReadOnlySpan<float> input, Span<float> output)
     {
         Require.Length(input, nameof(input), "[n0]", InputSize);
         Require.Length(output, nameof(output), "[nL]", OutputSize);
@@ -110,6 +122,7 @@ public sealed class Predictor
     }
 
     /// <summary>The index of the largest output for one input (the predicted class).</summary>
+    /// <exception cref="ArgumentException">input is not n0 long or holds NaN or an infinity.</exception>
     [SkipLocalsInit]
     public int Classify(ReadOnlySpan<float> input)
     {
@@ -119,16 +132,31 @@ public sealed class Predictor
     }
 
     /// <summary>outputs [count, nL] for inputs [count, n0]; each row gets the same bits as <see cref="Predict"/>.</summary>
-    /// <exception cref="ArgumentException">A span's length does not match count and the network's sizes.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match count and the network's sizes, or an input is NaN or infinite (the message names its row and index).</exception>
     public void PredictBatch(ReadOnlySpan<float> inputs, int count, Span<float> outputs)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Require.Length(inputs, nameof(inputs), "[count, n0]", count, InputSize);
         Require.Length(outputs, nameof(outputs), "[count, nL]", count, OutputSize);
+        RequireFinite(inputs);
         for (int x = 0; x < count; x++)
         {
-            Predict(inputs.Slice(x * InputSize, InputSize), outputs.Slice(x * OutputSize, OutputSize));
+            PredictUnchecked(inputs.Slice(x * InputSize, InputSize), outputs.Slice(x * OutputSize, OutputSize));
         }
+    }
+
+    // One vectorised pass before the forward; the throw is out of line so the success path stays small.
+    private void RequireFinite(ReadOnlySpan<float> inputs)
+    {
+        int bad = NonFinite.IndexOf(inputs);
+        if (bad >= 0) ThrowNonFinite(bad, inputs[bad], InputSize);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNonFinite(int index, float value, int n0)
+    {
+        string where = index < n0 ? $"Input {index}" : $"Input {index % n0} of row {index / n0}";
+        throw new ArgumentException($"{where} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; inputs must be finite (PredictUnchecked skips this check).", "input");
     }
 
     // Ping-pong between the two halves of the scratch; the last layer writes straight into output.

@@ -8,6 +8,9 @@ public class OnnxRefusalTests
 {
     private static TestGraph Dense(long opset = 13) => new TestGraph([null, 4], opset).Floats("B", [3, 4], 1).Floats("C", [3], 2);
 
+    // Weights and biases up to 100 in size, so that a large alpha or beta overflows them.
+    private static TestGraph Large() => new TestGraph([null, 4]).Floats("B", [3, 4], 1, scale: 100f).Floats("C", [3], 2, scale: 100f);
+
     private static readonly OnnxAttribute TransB = OnnxAttribute.Int("transB", 1);
 
     public static TheoryData<string, Func<byte[]>, string> Cases => new()
@@ -59,7 +62,36 @@ public class OnnxRefusalTests
         { "flatten of the wrong axis", () => new TestGraph([null, 1, 2, 2]).Node("Flatten", ["x"], "f", OnnxAttribute.Int("axis", 2)).Output("f").Bytes(),
             "node 'n0' (Flatten): Flatten with axis 2 does not give [batch, features]" },
         { "an ancient opset", () => Dense(opset: 6).Node("Gemm", ["x", "B", "C"], "y", TransB).Output("y").Bytes(),
-            "the model uses opset 6 of the default domain; opsets 7 and later are supported" },
+            "the model uses opset 6 of the default domain; opsets 7 to 23 are supported" },
+        { "an opset from the future", () => Dense(opset: 99999).Node("Gemm", ["x", "B", "C"], "y", TransB).Output("y").Bytes(),
+            "the model uses opset 99999 of the default domain; opsets 7 to 23 are supported" },
+        { "a NaN weight", () => new TestGraph([null, 4]).Tensor(WithValue("B", [3, 4], 5, float.NaN)).Node("Gemm", ["x", "B"], "y", TransB).Output("y").Bytes(),
+            "node 'n0' (Gemm): B 'B' has NaN at 5; weights and biases must be finite" },
+        { "an infinite bias", () => Dense().Tensor(WithValue("C2", [3], 2, float.NegativeInfinity)).Node("Gemm", ["x", "B", "C2"], "y", TransB).Output("y").Bytes(),
+            "node 'n0' (Gemm): C 'C2' has -Infinity at 2; weights and biases must be finite" },
+        { "an infinite MatMul weight", () => new TestGraph([null, 4]).Tensor(WithValue("B", [4, 3], 0, float.PositiveInfinity)).Node("MatMul", ["x", "B"], "y").Output("y").Bytes(),
+            "node 'n0' (MatMul): B 'B' has Infinity at 0; weights and biases must be finite" },
+        { "an alpha that overflows the weights", () => Large().Node("Gemm", ["x", "B", "C"], "y", TransB, OnnxAttribute.Float("alpha", 1e38f)).Output("y").Bytes(),
+            "node 'n0' (Gemm): alpha 1E+38 times B 'B' at " },
+        { "an infinite alpha", () => Dense().Node("Gemm", ["x", "B", "C"], "y", TransB, OnnxAttribute.Float("alpha", float.PositiveInfinity)).Output("y").Bytes(),
+            "node 'n0' (Gemm): alpha is Infinity; it must be finite" },
+        { "a NaN beta", () => Dense().Node("Gemm", ["x", "B", "C"], "y", TransB, OnnxAttribute.Float("beta", float.NaN)).Output("y").Bytes(),
+            "node 'n0' (Gemm): beta is NaN; it must be finite" },
+        { "a beta that overflows the biases", () => Large().Node("Gemm", ["x", "B", "C"], "y", TransB, OnnxAttribute.Float("beta", 3e38f)).Output("y").Bytes(),
+            "node 'n0' (Gemm): beta 3E+38 times the bias 'C' at 0" },
+        { "cross-entropy on an identity output", () => Dense().Node("Gemm", ["x", "B", "C"], "y", TransB).Output("y").Metadata(OnnxModel.CostMetadataKey, "CrossEntropy").Bytes(),
+            "metadata backprop_simd.cost: The CrossEntropy cost needs a sigmoid (each output in (0, 1)) output layer; it is Identity" },
+        { "log-likelihood on a relu output", () => Dense().Node("Gemm", ["x", "B", "C"], "z", TransB).Node("Relu", ["z"], "y").Output("y").Metadata(OnnxModel.CostMetadataKey, "LogLikelihood").Bytes(),
+            "The LogLikelihood cost needs a softmax or sigmoid output layer; it is Relu" },
+        { "an unknown cost", () => Dense().Node("Gemm", ["x", "B", "C"], "y", TransB).Output("y").Metadata(OnnxModel.CostMetadataKey, "Hinge").Bytes(),
+            "metadata backprop_simd.cost is 'Hinge'; it must be one of Quadratic, CrossEntropy, LogLikelihood" },
+        { "a self-loop", () => Dense().Node("Gemm", ["x", "B", "C"], "z", TransB).Node("Relu", ["z"], "z").Output("z").Bytes(),
+            "node 'n1' (Relu): it takes its own output 'z': a self-loop" },
+        { "a cycle", () => Dense().Floats("B2", [3, 3], 4)
+                .Node("Gemm", ["x", "B", "C"], "z", TransB).Node("Add", ["z", "w"], "v").Node("Gemm", ["v", "B2"], "w", TransB).Output("w").Bytes(),
+            "node 'n1' (Add): it takes 'w', which node #2 makes after it: the graph has a cycle" },
+        { "a value defined twice", () => Dense().Node("Gemm", ["x", "B", "C"], "z", TransB).Node("Relu", ["z"], "x").Output("x").Bytes(),
+            "node 'n1' (Relu): its output 'x' is already defined" },
         { "no opset", () => Dense(opset: 0).Node("Gemm", ["x", "B", "C"], "y", TransB).Output("y").Bytes(),
             "the model imports no version of the default ONNX operator set" },
         { "no layer", () => Dense().Node("Identity", ["x"], "y").Output("y").Bytes(),
@@ -102,6 +134,13 @@ public class OnnxRefusalTests
         InvalidDataException error = Assert.Throws<InvalidDataException>(() => OnnxModel.Deserialize(new byte[] { 0x38, 0x01 }, "odd.onnx"));
 
         Assert.Equal("odd.onnx: not a readable ONNX model: model: field 7 has wire type Varint; the ONNX schema says LengthDelimited.", error.Message);
+    }
+
+    private static OnnxTensor WithValue(string name, long[] dims, int index, float value)
+    {
+        float[] values = Enumerable.Range(0, (int)(dims[0] * (dims.Length > 1 ? dims[1] : 1))).Select(i => 0.1f * i).ToArray();
+        values[index] = value;
+        return OnnxTensor.FromFloats(name, dims, values);
     }
 
     private static OnnxTensor External()

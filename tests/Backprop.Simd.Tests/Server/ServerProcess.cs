@@ -21,7 +21,7 @@ internal sealed class ServerProcess : IDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ServerProcess> Start(string model)
+    public static async Task<ServerProcess> Start(string model, string? workingDirectory = null)
     {
         string server = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ServerAssembly").Value!;
         Assert.True(File.Exists(server), $"{server} is not built");
@@ -31,6 +31,7 @@ internal sealed class ServerProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

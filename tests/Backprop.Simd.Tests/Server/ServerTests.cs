@@ -128,7 +128,7 @@ public class ServerTests() : TemporaryFolder("server")
             ("/predict", "{\"input\": [1, 2,", "the body is not {\"input\": [...]} as JSON"),
             ("/predict/batch", """{"inputs": [[1, 2, 3, 4], [1, 2, 3]]}""", "row 1 has 3 values; the model [4, 6, 3] relu,softmax takes 4"),
             ("/predict/batch", """{"rows": []}""", "the body has no \"inputs\""),
-            ("/predict/batch", $$"""{"inputs": [{{string.Join(", ", Enumerable.Repeat("[1, 2, 3, 4]", 10_001))}}]}""", "the batch has 10001 rows; send at most 10000 rows per batch"),
+            ("/predict/batch", $$"""{"inputs": [{{string.Join(", ", Enumerable.Repeat("[1, 2, 3, 4]", 10_001))}}]}""", "the batch has more than 10000 rows; send at most 10000 rows per batch"),
         ];
         foreach ((string where, string body, string message) in bad)
         {

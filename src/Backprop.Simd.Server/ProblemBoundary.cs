@@ -1,0 +1,37 @@
+namespace Backprop.Simd.Server;
+
+/// <summary>
+/// The last word on a failed request: a body Kestrel refuses (too large, cut short) is the client's
+/// problem and gets its 4xx; anything else is a 500 that is logged with its stack trace, while the
+/// response says only that it happened, unless the environment is Development.
+/// </summary>
+internal static class ProblemBoundary
+{
+    public static async Task Handle(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e)
+        {
+            if (context.Response.HasStarted) throw;
+            context.Response.Headers.Connection = "close";
+            string detail = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"the body is longer than the model can take ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes at most)"
+                : $"the request could not be read: {e.Message}";
+            await PredictionService.Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", detail).ExecuteAsync(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Backprop.Simd.Server");
+            logger.LogError(e, "{Method} {Path} failed with a 500", context.Request.Method, context.Request.Path);
+            if (context.Response.HasStarted) throw;
+            context.Response.Clear();
+            context.Response.Headers.Connection = "close";
+            bool development = context.RequestServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment();
+            await PredictionService.Problem(StatusCodes.Status500InternalServerError, "Internal server error",
+                development ? e.ToString() : "the server failed on this request; the failure is in its log").ExecuteAsync(context);
+        }
+    }
+}
