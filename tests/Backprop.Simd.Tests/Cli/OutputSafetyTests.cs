@@ -53,6 +53,19 @@ public sealed class OutputSafetyTests() : TemporaryFolder("output-safety-")
         Assert.Equal(before, File.ReadAllBytes(csv));
     }
 
+    [Fact]
+    public void An_export_over_its_own_model_is_refused()
+    {
+        string model = PathOf("model.bpsimd"), link = PathOf("model.onnx");
+        Assert.Equal(0, Train("--out", model).ExitCode);
+        byte[] before = File.ReadAllBytes(model);
+        File.CreateSymbolicLink(link, model);
+        var (code, _, stderr) = CliRunner.Run("export", "--model", model, "--format", "onnx", "--out", link);
+        Assert.Equal(2, code);
+        Assert.Contains("the export would destroy the model", stderr);
+        Assert.Equal(before, File.ReadAllBytes(model));
+    }
+
     [Theory]
     [InlineData("directory")]
     [InlineData("fifo")]
