@@ -43,6 +43,7 @@ internal static class CommonOptions
     public static SavedModel LoadModel(string path)
     {
         if (!Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase) || !File.Exists(path)) return ModelFile.Load(path);
+        RegularFile.Require(path, "model file"); // before the first read: a FIFO would block it
         Span<byte> head = stackalloc byte[8];
         using (FileStream file = File.OpenRead(path)) head = head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
         return head.SequenceEqual(ModelFile.Magic) ? ModelFile.Load(path) : OnnxModel.Load(path);

@@ -118,13 +118,24 @@ internal static class GradcheckCommand
     private static (double[] Inputs, double[] Targets, string Source) Samples(NetworkLayout layout, int count, ulong seed, string? folder)
     {
         int n0 = layout.InputSize, nL = layout.OutputSize;
-        var inputs = new double[count * n0];
-        var targets = new double[count * nL];
+        long values = (long)count * Math.Max(n0, nL), available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (values > Array.MaxLength || 2 * sizeof(double) * values > available)
+        {
+            throw new UsageException($"--samples: {count} samples of {Math.Max(n0, nL)} values are more than memory holds ({Array.MaxLength} values to an array, {available / 1e9:F1} GB available).");
+        }
+
+        Dataset? train = null;
         if (folder is not null || (n0 == 784 && nL == 10))
         {
-            Dataset train = CommonOptions.LoadData(folder).Train;
+            train = CommonOptions.LoadData(folder).Train;
             CommonOptions.RequireFits(layout, train, folder ?? EmbeddedDigits.Name);
-            if (count > train.Count) throw new UsageException($"--samples: the data has only {train.Count} samples.");
+            if (count > train.Count) throw new UsageException($"--samples: {count} samples asked for, but the data has only {train.Count}.");
+        }
+
+        var inputs = new double[count * n0];
+        var targets = new double[count * nL];
+        if (train is not null)
+        {
             var row = new float[n0];
             for (int x = 0; x < count; x++)
             {

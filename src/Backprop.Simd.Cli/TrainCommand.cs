@@ -86,7 +86,11 @@ internal static class TrainCommand
             // Before the data is read and long before the first epoch: a run must not train for an output it cannot write.
             using OutputClaim claim = OutputClaim.Take(result.GetValue(output)!, plotPath, Inputs(settings), result.GetValue(force));
 
-            TrainingData sets = TrainingData.Load(settings, splitting);
+            // An image folder's network input is known before its data: --layers, or the lecture's 784.
+            int? imageInputs = settings.IsTabular ? null
+                : result.GetValue(layers) is string given ? CommonOptions.ParseLayers(given, "--layers")[0]
+                : result.GetValue(hidden) is null ? 784 : null;
+            TrainingData sets = TrainingData.Load(settings, splitting, imageInputs);
             Dataset train = sets.Train;
             bool tabular = settings.IsTabular;
             bool classes = train.Task == LearningTask.Classification;
@@ -153,6 +157,18 @@ internal static class TrainCommand
                 throw new UsageException(OptionName(e) + e.Message.Split(" (Parameter")[0]);
             }
 
+            try
+            {
+                // Before the network is allocated and trained: a layout the model file cannot hold, or
+                // one that cannot train in this memory, fails now, not after the last epoch.
+                ModelFile.RequireStorable(layout);
+                Trainer.RequireMemory(layout, options, train.Count);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException((result.GetValue(layers) is null ? "--hidden: " : "--layers: ") + e.Message.Split(" (Parameter")[0]);
+            }
+
             Initialization initialization = CommonOptions.ParseInit(PickText(result.GetValue(init), "scaled", "he", "init"));
             CommonOptions.RequireFits(layout, train, sets.Source);
             var metadata = new CheckpointMetadata(settings, splitting, Path.GetFullPath(result.GetValue(output)!), plotPath);
@@ -198,7 +214,7 @@ internal static class TrainCommand
             throw new UsageException($"--resume: {checkpointPath} is older than the model it would overwrite: {why}. Resuming would put the older run back; --force resumes anyway.");
         }
 
-        TrainingData sets = TrainingData.Load(saved.Data, saved.Splitting);
+        TrainingData sets = TrainingData.Load(saved.Data, saved.Splitting, saved.Data.IsTabular ? null : model.Network.Layout.InputSize);
         CommonOptions.RequireFits(model.Network.Layout, sets.Train, sets.Source);
         var run = new Run(model.Network.Layout, state.Options, sets, saved, "", json, stdout, stderr);
         return run.Execute(model.Network, state, checkpointPath);

@@ -12,7 +12,11 @@ internal sealed record TrainingData(Dataset Train, Dataset? Validation, Dataset 
     /// <summary>How a run splits and scales its data; kept in checkpoints.</summary>
     internal sealed record Splitting(double? TestFraction, double? ValidationFraction, bool? Standardize, bool EarlyStopping, ulong Seed);
 
-    public static TrainingData Load(DataOptions.Settings data, Splitting split)
+    /// <param name="data">Where the data is.</param>
+    /// <param name="split">How to split it.</param>
+    /// <param name="imageInputs">The network's input size when it is known before the data (an MNIST
+    /// folder's images are checked against it before they are decompressed), or null.</param>
+    public static TrainingData Load(DataOptions.Settings data, Splitting split, int? imageInputs = null)
     {
         if (split.TestFraction is double tf && !(tf > 0 && tf < 1)) throw new UsageException($"--test-fraction: {tf} must be above 0 and below 1.");
         if (split.ValidationFraction is double vf && !(vf >= 0 && vf < 1)) throw new UsageException($"--validation-fraction: {vf} must be at least 0 and below 1.");
@@ -24,7 +28,7 @@ internal sealed record TrainingData(Dataset Train, Dataset? Validation, Dataset 
             if (data.Test is not null) throw new UsageException("--test: an MNIST folder has its own test files (t10k-*); --test is for CSV and .npy data.");
             if (split.TestFraction is not null) throw new UsageException("--test-fraction: an MNIST folder has its own test files; --test-fraction is for CSV and .npy data.");
             if (data.Task is not null && data.ParsedTask != LearningTask.Classification) throw new UsageException("--task: MNIST data is classification.");
-            DataSplit folder = data.DataKind == DataOptions.Kind.Digits ? EmbeddedDigits.Load() : MnistFolder.Load(data.Data!);
+            DataSplit folder = data.DataKind == DataOptions.Kind.Digits ? EmbeddedDigits.Load() : MnistFolder.Load(data.Data!, inputSize: imageInputs);
             (train, test, testSource) = (folder.Train, folder.Test, folder.Source + " (test files)");
         }
         else

@@ -58,8 +58,7 @@ public static class OnnxModel
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static SavedModel Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such ONNX file.", path);
-        return Deserialize(File.ReadAllBytes(path), path);
+        return Deserialize(RegularFile.ReadAllBytes(path, Array.MaxLength, "ONNX file"), path);
     }
 
     /// <summary>Reads a model from the bytes of an .onnx file; <paramref name="name"/> appears in errors.</summary>

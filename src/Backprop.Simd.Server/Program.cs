@@ -28,7 +28,7 @@ try
 {
     predictor = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Predictor.LoadOnnx(modelPath) : Predictor.Load(modelPath);
 }
-catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
 {
     Console.Error.WriteLine($"backprop-server: {e.Message}");
     return 1;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Data;
 
@@ -23,6 +24,7 @@ public static class CsvFile
         FileStream stream;
         try
         {
+            if (File.Exists(path)) RegularFile.Require(path, "CSV file");
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

@@ -188,11 +188,26 @@ public sealed class Dataset
     }
 
     /// <summary>Reads an IDX image file and its label file; inputs are pixel / 255, kept as the pixel bytes.</summary>
-    /// <exception cref="InvalidDataException">A file is malformed, or the two counts differ; the message names the files.</exception>
-    public static Dataset FromIdx(string imagesPath, string labelsPath, int classCount = 10)
+    /// <remarks>The labels are read first, so the image header's count is checked against them (and its
+    /// image size against <paramref name="inputSize"/>) before any pixel is decompressed.</remarks>
+    /// <param name="imagesPath">The image file, raw or gzip.</param>
+    /// <param name="labelsPath">The label file, raw or gzip.</param>
+    /// <param name="classCount">Labels must be below this.</param>
+    /// <param name="inputSize">The pixels per image the network takes, or null for any.</param>
+    /// <exception cref="InvalidDataException">A file is malformed, the two counts differ, or the images are not <paramref name="inputSize"/> pixels; the message names the files.</exception>
+    public static Dataset FromIdx(string imagesPath, string labelsPath, int classCount = 10, int? inputSize = null)
     {
-        IdxImages images = IdxFile.ReadImages(imagesPath);
         byte[] labels = IdxFile.ReadLabels(labelsPath, classCount);
+        IdxImages images;
+        try
+        {
+            images = IdxFile.ReadImages(imagesPath, labels.Length, inputSize);
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("the label file holds", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{e.Message.TrimEnd('.')} ({labelsPath}).", e);
+        }
+
         return FromIdx(images, imagesPath, labels, labelsPath, classCount);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Data;
 
@@ -18,21 +19,33 @@ public static class IdxFile
     /// <summary>Magic of an unsigned-byte, one-dimensional file (labels).</summary>
     public const int LabelsMagic = 0x00000801;
 
+    /// <summary>Deflate's largest expansion (258-byte matches in 2-bit codes, zlib's "1032:1"): a gzip
+    /// stream of n bytes cannot decompress to more than this many times n.</summary>
+    public const long MaxDeflateRatio = 1032;
+
     /// <summary>Largest image side accepted; MNIST's is 28.</summary>
     public const int MaxSide = 4096;
 
     /// <summary>Reads an image file: pixels [count, rows * columns] as bytes.</summary>
-    public static IdxImages ReadImages(string path)
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <param name="expectedCount">The image count the header must claim (the label file's count), or null for any.</param>
+    /// <param name="pixelsPerImage">The rows x columns the header must claim (the network's input size), or null for any.</param>
+    public static IdxImages ReadImages(string path, int? expectedCount = null, int? pixelsPerImage = null)
     {
         using FileStream file = OpenRead(path);
-        return ReadImages(file, path);
+        return ReadImages(file, path, expectedCount, pixelsPerImage);
     }
 
-    /// <summary>Reads an image file from a stream; <paramref name="name"/> appears in errors.</summary>
-    /// <exception cref="InvalidDataException">The data is not a well-formed IDX image file.</exception>
-    public static IdxImages ReadImages(Stream stream, string name)
+    /// <summary>
+    /// Reads an image file from a stream; <paramref name="name"/> appears in errors. The header's
+    /// claim is checked against <paramref name="expectedCount"/>, <paramref name="pixelsPerImage"/>
+    /// and the memory available before a byte of the pixels is decompressed, and exactly the claimed
+    /// bytes are read into one array (a gzip bomb costs at most its claim, never a copy of it).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is not a well-formed IDX image file, or its header claims other images than expected or more than memory holds.</exception>
+    public static IdxImages ReadImages(Stream stream, string name, int? expectedCount = null, int? pixelsPerImage = null)
     {
-        using Stream source = Decompressing(stream, out long? knownLength);
+        using Stream source = Decompressing(stream, out long? knownLength, out long compressedLength);
         Span<byte> header = stackalloc byte[16];
         ReadHeader(source, header[..4], 0, name);
         CheckMagic(header, ImagesMagic, "image", name);
@@ -45,8 +58,18 @@ public static class IdxFile
             throw new InvalidDataException($"{name}: offset 8: images of {rows} x {columns} pixels are not plausible (each side must be 1 to {MaxSide}).");
         }
 
+        if (pixelsPerImage is int inputs && rows * columns != inputs)
+        {
+            throw new InvalidDataException($"{name}: offset 8: the header claims images of {rows} x {columns} = {rows * columns} pixels, but the network takes {inputs} inputs.");
+        }
+
+        if (expectedCount is int labels && count != labels)
+        {
+            throw new InvalidDataException($"{name}: offset 4: the header claims {count} images, but the label file holds {labels} labels.");
+        }
+
         long payload = (long)count * rows * columns;
-        byte[] pixels = ReadPayload(source, knownLength, 16, payload, $"{count} images of {rows} x {columns}", name);
+        byte[] pixels = ReadPayload(source, knownLength, compressedLength, 16, payload, $"{count} images of {rows} x {columns}", name);
         return new IdxImages(pixels, count, rows, columns);
     }
 
@@ -63,13 +86,13 @@ public static class IdxFile
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, 256);
-        using Stream source = Decompressing(stream, out long? knownLength);
+        using Stream source = Decompressing(stream, out long? knownLength, out long compressedLength);
         Span<byte> header = stackalloc byte[8];
         ReadHeader(source, header[..4], 0, name);
         CheckMagic(header, LabelsMagic, "label", name);
         ReadHeader(source, header[4..], 4, name);
         int count = Dimension(header, 4, "label count", name);
-        byte[] labels = ReadPayload(source, knownLength, 8, count, $"{count} labels", name);
+        byte[] labels = ReadPayload(source, knownLength, compressedLength, 8, count, $"{count} labels", name);
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= classCount)
@@ -85,6 +108,7 @@ public static class IdxFile
     {
         try
         {
+            if (File.Exists(path)) RegularFile.Require(path, "IDX file");
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -94,17 +118,19 @@ public static class IdxFile
     }
 
     // Peeks at the first two bytes: 1f 8b is gzip, anything else is read as raw IDX.
-    private static Stream Decompressing(Stream stream, out long? knownLength)
+    private static Stream Decompressing(Stream stream, out long? knownLength, out long compressedLength)
     {
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> magic = stackalloc byte[2];
         int read = buffered.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         bool gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         knownLength = null;
+        compressedLength = 0;
         if (stream.CanSeek)
         {
             buffered.Seek(-read, SeekOrigin.Current);
             if (!gzip) knownLength = stream.Length;
+            else compressedLength = stream.Length - buffered.Position;
         }
         else
         {
@@ -154,8 +180,10 @@ public static class IdxFile
     }
 
     // Reads exactly `expected` bytes and checks nothing follows. A raw file's length is known, so the
-    // claim is checked before allocating; a gzip stream grows its buffer with the data actually read.
-    private static byte[] ReadPayload(Stream source, long? knownLength, int headerSize, long expected, string claim, string name)
+    // claim is checked against it before allocating; a gzip stream's claim is checked against the most
+    // its compressed bytes can hold (deflate expands at most 1032:1) and the memory at hand, then decompressed into one array of exactly the claim, and one byte more is asked for
+    // to tell a stream that holds more than it claims.
+    private static byte[] ReadPayload(Stream source, long? knownLength, long compressedLength, int headerSize, long expected, string claim, string name)
     {
         if (expected > Array.MaxLength)
         {
@@ -174,34 +202,41 @@ public static class IdxFile
             {
                 throw new InvalidDataException($"{name}: offset {headerSize + expected}: {available - expected} byte(s) of trailing garbage after {claim}.");
             }
+        }
 
-            var exact = new byte[expected];
-            source.ReadExactly(exact);
-            return exact;
+        else if (expected > compressedLength * MaxDeflateRatio + 1024)
+        {
+            throw new InvalidDataException($"{name}: offset 4: the header claims {claim} ({expected} bytes after offset {headerSize}), but {compressedLength} bytes of gzip data decompress to at most {compressedLength * MaxDeflateRatio}.");
+        }
+
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (expected > memory / 2)
+        {
+            throw new InvalidDataException($"{name}: offset 4: the header claims {claim}, {expected} bytes, more than half of the {memory} bytes of memory available.");
+        }
+
+        var data = new byte[expected];
+        if (knownLength is not null)
+        {
+            source.ReadExactly(data);
+            return data;
         }
 
         try
         {
-            var data = new MemoryStream();
-            byte[] chunk = new byte[1 << 16];
-            while (data.Length <= expected)
+            int read = source.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+            if (read < expected)
             {
-                int read = source.Read(chunk, 0, (int)Math.Min(chunk.Length, expected + 1 - data.Length));
-                if (read == 0) break;
-                data.Write(chunk, 0, read);
+                throw new InvalidDataException($"{name}: offset {headerSize + read} (decompressed): the header claims {claim} ({expected} bytes after offset {headerSize}), but the data ends after {read}.");
             }
 
-            if (data.Length < expected)
-            {
-                throw new InvalidDataException($"{name}: offset {headerSize + data.Length} (decompressed): the header claims {claim} ({expected} bytes after offset {headerSize}), but the data ends after {data.Length}.");
-            }
-
-            if (data.Length > expected)
+            Span<byte> beyond = stackalloc byte[1];
+            if (source.Read(beyond) != 0)
             {
                 throw new InvalidDataException($"{name}: offset {headerSize + expected} (decompressed): trailing garbage after {claim}.");
             }
 
-            return data.Length == data.Capacity ? data.GetBuffer() : data.ToArray();
+            return data;
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith(name, StringComparison.Ordinal))
         {

@@ -15,7 +15,10 @@ public static class MnistFolder
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">A file is missing; the message lists what was looked for.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it and the byte offset.</exception>
-    public static DataSplit Load(string directory, int classCount = 10)
+    /// <param name="directory">The folder.</param>
+    /// <param name="classCount">Labels must be below this.</param>
+    /// <param name="inputSize">The pixels per image the network takes (checked before decompressing), or null for any.</param>
+    public static DataSplit Load(string directory, int classCount = 10, int? inputSize = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -23,8 +26,8 @@ public static class MnistFolder
         }
 
         string[] paths = FileNames.Select(name => Find(directory, name)).ToArray();
-        Dataset train = Dataset.FromIdx(paths[0], paths[1], classCount);
-        Dataset test = Dataset.FromIdx(paths[2], paths[3], classCount);
+        Dataset train = Dataset.FromIdx(paths[0], paths[1], classCount, inputSize);
+        Dataset test = Dataset.FromIdx(paths[2], paths[3], classCount, inputSize);
         if (train.InputSize != test.InputSize)
         {
             throw new InvalidDataException($"{paths[0]} has inputs of {train.InputSize} values but {paths[2]} has {test.InputSize}.");

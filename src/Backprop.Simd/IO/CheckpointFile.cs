@@ -70,8 +70,7 @@ public static class CheckpointFile
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message names the file and the offset.</exception>
     public static (SavedModel Model, TrainingCheckpoint State, string Metadata) Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file.", path);
-        return Deserialize(File.ReadAllBytes(path), path);
+        return Deserialize(RegularFile.ReadAllBytes(path, Array.MaxLength, "checkpoint file"), path);
     }
 
     /// <summary>Reads and checks a checkpoint from its bytes; <paramref name="name"/> names it in errors.</summary>

@@ -48,14 +48,47 @@ public static class ModelFile
     /// <summary>Widest layer a file may declare.</summary>
     public const int MaxWidth = 1 << 20;
 
+    /// <summary>Most parameters a file may hold: 4 bytes each, the file is read into one array, and 2^24
+    /// bytes are left for the header and the schema.</summary>
+    public const int MaxParameters = (int.MaxValue - (1 << 24)) / 4;
+
+    /// <summary>
+    /// Throws if this format cannot store <paramref name="layout"/> (more than <see cref="MaxSizes"/>
+    /// sizes, a layer wider than <see cref="MaxWidth"/>, more than <see cref="MaxParameters"/>
+    /// parameters): the limits <see cref="Load"/> enforces, so a model that trains can be saved and read
+    /// back. Call it before training; <see cref="Serialize"/> calls it too.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layout is beyond the format's limits; the message says which.</exception>
+    public static void RequireStorable(NetworkLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        string? problem = SizeCountProblem(layout.Sizes.Length);
+        for (int i = 0; problem is null && i < layout.Sizes.Length; i++) problem = SizeProblem(i, layout.Sizes[i]);
+        problem ??= ParameterCountProblem(layout.ParameterCount);
+        if (problem is not null) throw new ArgumentException($"A model file cannot hold {layout}: {problem}.", nameof(layout));
+    }
+
+    // The format's limits, shared by the writer (RequireStorable) and the reader (Deserialize).
+    private static string? SizeCountProblem(int count) =>
+        count is >= 2 and <= MaxSizes ? null : $"{count} layer sizes is not plausible (2 to {MaxSizes}, that is at most {MaxSizes - 1} layers)";
+
+    private static string? SizeProblem(int index, int size) =>
+        size is >= 1 and <= MaxWidth ? null : $"layer size {index} is {size} (1 to {MaxWidth})";
+
+    private static string? ParameterCountProblem(long count) =>
+        count <= MaxParameters ? null : $"{count} parameters are more than the {MaxParameters} a file holds";
+
     /// <summary>The bytes of a model.</summary>
+    /// <exception cref="ArgumentException">The layout is beyond the format's limits (<see cref="RequireStorable"/>), or the schema does not fit it.</exception>
     public static byte[] Serialize(SavedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         NetworkLayout layout = model.Network.Layout;
+        RequireStorable(layout);
         int sizes = layout.Sizes.Length;
         byte[] schema = SerializeSchema(model.Schema, layout);
-        int length = 8 + 4 + 4 + 4 * sizes + layout.LayerCount + 1 + schema.Length + 4 + 4 * layout.ParameterCount + 4;
+        long length = 8 + 4 + 4 + 4L * sizes + layout.LayerCount + 1 + schema.Length + 4 + 4L * layout.ParameterCount + 4;
+        if (length > Array.MaxLength) throw new ArgumentException($"The model of {layout} with its schema is {length} bytes, more than a file this format reads.", nameof(model));
         var bytes = new byte[length];
         Span<byte> span = bytes;
         Magic.CopyTo(span);
@@ -85,8 +118,7 @@ public static class ModelFile
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static SavedModel Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
-        return Deserialize(File.ReadAllBytes(path), path);
+        return Deserialize(RegularFile.ReadAllBytes(path, Array.MaxLength, "model file"), path);
     }
 
     /// <summary>Reads a model from its bytes; <paramref name="name"/> appears in errors.</summary>
@@ -107,20 +139,14 @@ public static class ModelFile
         }
 
         int sizeCount = reader.Int32("size count");
-        if (sizeCount < 2 || sizeCount > MaxSizes)
-        {
-            throw reader.Error(12, $"{sizeCount} layer sizes is not plausible (2 to {MaxSizes})");
-        }
+        if (SizeCountProblem(sizeCount) is string countProblem) throw reader.Error(12, countProblem);
 
         var sizes = new int[sizeCount];
         for (int i = 0; i < sizeCount; i++)
         {
             int offset = reader.Position;
             sizes[i] = reader.Int32($"size {i}");
-            if (sizes[i] < 1 || sizes[i] > MaxWidth)
-            {
-                throw reader.Error(offset, $"layer size {i} is {sizes[i]} (1 to {MaxWidth})");
-            }
+            if (SizeProblem(i, sizes[i]) is string sizeProblem) throw reader.Error(offset, sizeProblem);
         }
 
         var activations = new Activation[sizeCount - 1];
@@ -147,6 +173,7 @@ public static class ModelFile
         try
         {
             layout = new NetworkLayout(sizes, activations);
+            if (ParameterCountProblem(layout.ParameterCount) is string parameterProblem) throw reader.Error(12, parameterProblem);
             Costs.RequireCompatible((CostFunction)cost, layout.OutputActivation);
         }
         catch (ArgumentException e)

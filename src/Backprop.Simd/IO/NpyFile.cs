@@ -61,7 +61,7 @@ public static partial class NpyFile
     /// <exception cref="InvalidDataException">Not an .npy file, an unsupported type or order, or a truncated payload; the message names the file.</exception>
     public static (T[] Data, int[] Shape) Read<T>(string path)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Parse<T>(File.ReadAllBytes(path), path);
+        Parse<T>(RegularFile.ReadAllBytes(path, Array.MaxLength, ".npy file"), path);
 
     /// <summary>
     /// Reads a C-order array of integers, for example class labels: int8, int16, int32, int64, uint8, uint16 or uint32,
@@ -69,12 +69,13 @@ public static partial class NpyFile
     /// </summary>
     /// <exception cref="InvalidDataException">Not an .npy file, a float or other non-integer dtype, Fortran order, or a
     /// payload of the wrong length; the message names the file.</exception>
-    public static (long[] Data, int[] Shape) ReadIntegers(string path) => ParseIntegers(File.ReadAllBytes(path), path);
+    public static (long[] Data, int[] Shape) ReadIntegers(string path) => ParseIntegers(RegularFile.ReadAllBytes(path, Array.MaxLength, ".npy file"), path);
 
     /// <summary>Reads only the header of an .npy file (its dtype descriptor and shape), not the data.</summary>
     /// <exception cref="InvalidDataException">Not an .npy file or a malformed header; the message names the file.</exception>
     public static NpyHeader ReadHeader(string path)
     {
+        RegularFile.Require(path, ".npy file");
         using FileStream stream = File.OpenRead(path);
         long length = stream.Length;
         byte[] preamble = new byte[Math.Min(length, 12)];

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Backprop.Simd.IO;
 
 /// <summary>
@@ -42,21 +40,7 @@ public static class OutputFile
             return File.GetAttributes(full).HasFlag(FileAttributes.Device) ? "a device" : null;
         }
 
-        // The runtime's own native shim (shipped with every .NET on Unix) reports the file type bits of st_mode
-        // in a layout that is the same on Linux and macOS; .NET has no managed call that tells a device from a file.
-        var status = new byte[256];
-        if (Stat(full, status) != 0) return null; // vanished meanwhile: nothing is there to replace
-        int type = BitConverter.ToInt32(status, 4) & 0xF000;
-        return type switch
-        {
-            0x8000 => null,
-            0x1000 => "a FIFO (named pipe)",
-            0x2000 => "a character device",
-            0x6000 => "a block device",
-            0xC000 => "a socket",
-            0x4000 => "a directory",
-            _ => "not a regular file",
-        };
+        return RegularFile.KindOf(full) is string kind ? "a " + kind : null;
     }
 
     /// <summary>
@@ -85,7 +69,4 @@ public static class OutputFile
     /// <summary>True if the two paths name the same file once links are followed.</summary>
     public static bool SameFile(string a, string b) =>
         string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
-    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] status);
 }

@@ -37,7 +37,13 @@ public sealed class Trainer : IDisposable, IParallelJob
     private readonly UpdateRule _update;
     private readonly double[] _squares;      // per worker, sum of g^2 over its ranges (for --clip-norm)
     private readonly int[] _order;
+    private readonly int _batchSize;         // the option, at most the sample count: counts stay far from int overflow
     private readonly SeededRandom _random;
+    private readonly float _parameterLimit;  // |parameter| beyond this after an epoch is divergence
+    private readonly float[] _epochStart;    // the parameters when the epoch began: an epoch that moves none is stuck
+
+    // A mini-batch's mean cost beyond this is divergence; set from the trainer's first mini-batch.
+    private double _costCeiling = double.PositiveInfinity;
 
     // The current step, read by the workers.
     private int _batchStart, _batchCount;
@@ -75,10 +81,11 @@ public sealed class Trainer : IDisposable, IParallelJob
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
         Costs.RequireCompatible(options.Cost, _layout.OutputActivation);
 
+        RequireMemory(_layout, options, train.Count);
         Network = network;
         _train = train;
         _options = options;
-        int batch = Math.Min(options.BatchSize, train.Count); // a batch of at least n is one full-batch step
+        int batch = _batchSize = Math.Min(options.BatchSize, train.Count); // a batch of at least n is one full-batch step
         int threads = WorkersFor(options.Threads, batch);
         int slice = (batch + threads - 1) / threads;
         _workspaces = new BatchBackprop<float>[threads];
@@ -95,12 +102,42 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         _ranges = PartitionParameters(_layout, threads);
-        long steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
+        long steps = (long)options.Epochs * ((train.Count + batch - 1) / batch);
         _update = UpdateRule.For(options, _layout.ParameterCount, train.Count, steps);
         _squares = new double[threads];
         _order = Enumerable.Range(0, train.Count).ToArray();
         _random = new SeededRandom(options.Seed);
+        _epochStart = new float[_layout.ParameterCount];
+        _parameterLimit = (float)Math.Min(options.ParameterLimit ?? TrainingOptions.DefaultParameterLimit * Math.Max(1, train.Targets.Length == 0 ? 0 : TensorPrimitives.MaxMagnitude(train.Targets)), float.MaxValue);
         _pool = new WorkerPool(threads, this);
+    }
+
+    /// <summary>
+    /// About the bytes training <paramref name="layout"/> takes beside the data: the network, its
+    /// per-worker gradients, the optimizer's two moments, the best epoch's and the epoch start's copies
+    /// (5 + workers parameter vectors), and each worker's slice of inputs, targets, activations and deltas.
+    /// </summary>
+    public static long MemoryNeeded(NetworkLayout layout, TrainingOptions options, int sampleCount)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(options);
+        long batch = Math.Clamp(Math.Min(options.BatchSize, sampleCount), 1, int.MaxValue);
+        int threads = WorkersFor(options.Threads, (int)batch);
+        long slice = (batch + threads - 1) / threads, units = 0;
+        for (int i = 1; i < layout.Sizes.Length; i++) units += layout.Sizes[i];
+        long perSample = layout.InputSize + layout.OutputSize + 2 * units + 1;
+        return sizeof(float) * ((5L + threads) * layout.ParameterCount + threads * slice * perSample) + sizeof(int) * (long)sampleCount;
+    }
+
+    /// <summary>Throws if <see cref="MemoryNeeded"/> is more than the memory the GC can use.</summary>
+    /// <exception cref="ArgumentException">Training would not fit in memory; the message gives both figures.</exception>
+    public static void RequireMemory(NetworkLayout layout, TrainingOptions options, int sampleCount)
+    {
+        long needed = MemoryNeeded(layout, options, sampleCount), available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > available)
+        {
+            throw new ArgumentException($"Training {layout} ({layout.ParameterCount} parameters, batch {Math.Min(options.BatchSize, sampleCount)}) needs about {needed / 1e9:F1} GB, more than the {available / 1e9:F1} GB available.", nameof(layout));
+        }
     }
 
     /// <summary>The network being trained.</summary>
@@ -131,7 +168,9 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// </summary>
     /// <param name="epoch">1-based, for messages.</param>
     /// <param name="progress">Called after each mini-batch with the samples done so far; may be null.</param>
-    /// <exception cref="TrainingDivergedException">A cost or a weight became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A cost or a weight became NaN or infinite, a mini-batch's cost passed
+    /// <see cref="TrainingOptions.CostGrowthLimit"/> times the first's, a parameter passed <see cref="TrainingOptions.ParameterLimit"/>,
+    /// or the epoch moved no parameter at a cost above zero (saturated units, no gradient).</exception>
     public (double MeanCost, double Seconds) TrainEpoch(int epoch, Action<int>? progress = null) =>
         TrainEpoch(epoch, progress, CancellationToken.None);
 
@@ -155,7 +194,8 @@ public sealed class Trainer : IDisposable, IParallelJob
         }
 
         _resumeEpoch = 0;
-        int batches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
+        Network.Parameters.CopyTo(_epochStart);
+        int batches = (_train.Count + _batchSize - 1) / _batchSize;
         for (int b = first; b < batches; b++)
         {
             if (stop.IsCancellationRequested && b > first)
@@ -164,23 +204,47 @@ public sealed class Trainer : IDisposable, IParallelJob
                 return (double.NaN, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
 
-            _batchStart = b * _options.BatchSize;
-            _batchCount = Math.Min(_options.BatchSize, _train.Count - _batchStart);
+            _batchStart = b * _batchSize;
+            _batchCount = Math.Min(_batchSize, _train.Count - _batchStart);
             double batchCost = Step();
             if (!double.IsFinite(batchCost))
             {
                 throw new TrainingDivergedException(epoch, b + 1, $"the cost is {batchCost}");
             }
 
+            double meanCost = batchCost / _batchCount;
+            if (meanCost > _costCeiling)
+            {
+                throw new TrainingDivergedException(epoch, b + 1, $"the mean cost {meanCost:G4} is more than {_options.CostGrowthLimit:G4} times the first mini-batch's ({_costCeiling / _options.CostGrowthLimit:G4}, at least 1)");
+            }
+
+            if (double.IsPositiveInfinity(_costCeiling)) _costCeiling = _options.CostGrowthLimit * Math.Max(1, meanCost);
+
             cost += batchCost;
             progress?.Invoke(_batchStart + _batchCount);
         }
 
-        // NaN and infinities lie outside [MinValue, MaxValue] (CompareTo orders NaN below everything).
-        int bad = ((ReadOnlySpan<float>)Network.Parameters).IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        // NaN and infinities lie outside any finite range (CompareTo orders NaN below everything), so one
+        // pass finds them and saturated weights alike.
+        int bad = ((ReadOnlySpan<float>)Network.Parameters).IndexOfAnyExceptInRange(-_parameterLimit, _parameterLimit);
         if (bad >= 0)
         {
-            throw new TrainingDivergedException(epoch, batches, $"parameter {bad} ({_layout.Describe(bad).Name} of layer {_layout.Describe(bad).Layer}) is {Network.Parameters[bad]}");
+            float value = Network.Parameters[bad];
+            string beyond = float.IsFinite(value) ? $", beyond the limit {_parameterLimit:G3} (TrainingOptions.ParameterLimit)" : "";
+            throw new TrainingDivergedException(epoch, batches, $"parameter {bad} ({_layout.Describe(bad).Name} of layer {_layout.Describe(bad).Layer}) is {value:G4}{beyond}");
+        }
+
+        // Saturation: every unit pinned (dead ReLUs, sigmoids at 0 or 1) leaves no gradient for any
+        // sample, so a whole epoch of steps moves no parameter while the cost stays above zero. Steps
+        // too small for a float to register (a converged fit of large targets, a schedule's eta near 0)
+        // move nothing either, so it is saturation only if the last step's summed gradient is exactly 0,
+        // and only for classification: one-hot targets leave a wrong sample a non-zero delta unless its
+        // units are pinned, while a regression fit in float can have residuals that cancel exactly.
+        if (cost > 0 && first < batches && _train.Task == LearningTask.Classification
+            && ((ReadOnlySpan<float>)Network.Parameters).SequenceEqual(_epochStart)
+            && TensorPrimitives.MaxMagnitude<float>(_gradients[0]) == 0)
+        {
+            throw new TrainingDivergedException(epoch, batches, $"no parameter changed in the epoch at a mean cost of {cost / _train.Count:G4}: the units are saturated and the gradient is zero for every sample");
         }
 
         return (cost / _train.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
@@ -260,7 +324,7 @@ public sealed class Trainer : IDisposable, IParallelJob
     /// <param name="stop">Stops after the current mini-batch; the result then has <see cref="FitResult.Checkpoint"/> to continue from (<see cref="Resume"/>).</param>
     /// <param name="onBatch">Told (epoch, samples done in the epoch) after each mini-batch, for progress bars; may be null.</param>
     /// <exception cref="ArgumentException">Early stopping without a validation set, or the validation set does not fit the network.</exception>
-    /// <exception cref="TrainingDivergedException">A cost or a parameter became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A cost or a parameter became NaN or infinite, or exploded (see <see cref="TrainingOptions.CostGrowthLimit"/> and <see cref="TrainingOptions.ParameterLimit"/>).</exception>
     public FitResult Fit(Dataset? validation, IProgress<EpochReport>? progress = null, CancellationToken stop = default, Action<int, int>? onBatch = null)
     {
         if (_options.EarlyStoppingPatience is not null && validation is null)
@@ -383,7 +447,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         _train.GatherUnchecked(_order.AsSpan(_batchStart + lo, count), x, y);
 
         // The next mini-batch's rows for this worker: fetched from DRAM while this step computes.
-        int nextStart = _batchStart + _options.BatchSize, nextCount = Math.Min(_options.BatchSize, _train.Count - nextStart);
+        int nextStart = _batchStart + _batchSize, nextCount = Math.Min(_batchSize, _train.Count - nextStart);
         for (int i = nextCount * worker / threads; i < nextCount * (worker + 1) / threads; i++)
         {
             _train.PrefetchInput(_order[nextStart + i]);

@@ -69,6 +69,28 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many epochs without a better validation result (<see cref="Trainer.Fit(Data.Dataset?, IProgress{EpochReport}?, CancellationToken, Action{int, int}?)"/>); null never stops early.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
+    /// <summary>
+    /// Divergence by saturation: a parameter whose magnitude passes this after an epoch stops training
+    /// with <see cref="TrainingDivergedException"/>, as NaN does. Past about 1e6 a float weight times
+    /// an input of order one keeps few of its 24 bits beside the others, and sigmoid units are pinned
+    /// at 0 or 1 with no gradient left. Null (the default) is automatic: <see cref="DefaultParameterLimit"/>
+    /// times the largest target magnitude when that is above 1 (unstandardised regression targets need
+    /// biases of their size); <see cref="double.PositiveInfinity"/> turns the check off (inputs far
+    /// below 1 in scale may need weights far above it).
+    /// </summary>
+    public double? ParameterLimit { get; init; }
+
+    /// <summary>The automatic <see cref="ParameterLimit"/> for targets within [-1, 1].</summary>
+    public const double DefaultParameterLimit = 1e6;
+
+    /// <summary>
+    /// Divergence by explosion: a mini-batch whose mean cost per sample passes this multiple of the
+    /// run's first mini-batch's (or of 1, if that was below 1) stops training with
+    /// <see cref="TrainingDivergedException"/>. Gradient descent lowers the cost; a millionfold rise is
+    /// a run gone wrong. <see cref="double.PositiveInfinity"/> turns the check off.
+    /// </summary>
+    public double CostGrowthLimit { get; init; } = 1e6;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -93,6 +115,8 @@ public sealed record TrainingOptions
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "Warm-up is zero or more steps.");
         if (ClipNorm is double c && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "The clip norm must be positive and finite.");
         if (Threads < 1 || Threads > 256) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Use 1 to 256 threads.");
+        if (ParameterLimit is double limit && !(limit > 0)) throw new ArgumentOutOfRangeException(nameof(ParameterLimit), ParameterLimit, "The parameter limit must be positive (infinity turns the check off).");
+        if (!(CostGrowthLimit >= 1)) throw new ArgumentOutOfRangeException(nameof(CostGrowthLimit), CostGrowthLimit, "The cost growth limit must be at least 1 (infinity turns the check off).");
         if (EarlyStoppingPatience is < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "Patience is at least one epoch.");
     }
 }

@@ -78,8 +78,46 @@ public sealed class IdxFileTests() : TemporaryFolder("idx-tests-")
 
         string gz = Write("absurd.gz", IdxBuilder.Gzip(IdxBuilder.Images(1_000_000, 28, 28, payloadBytes: 100)));
         before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Contains("but the data ends after 100", ErrorOf(() => IdxFile.ReadImages(gz)));
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "a gzip stream grows only with the data read");
+        Assert.Contains("bytes of gzip data decompress to at most", ErrorOf(() => IdxFile.ReadImages(gz)));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "a claim beyond deflate's ratio must not be allocated");
+
+        string shortGz = Write("short.gz", IdxBuilder.Gzip(IdxBuilder.Images(10, 28, 28, payloadBytes: 100)));
+        Assert.Contains("but the data ends after 100", ErrorOf(() => IdxFile.ReadImages(shortGz)));
+    }
+
+    // A gzip bomb: a small file of zeros whose header claims images of another size than the network's
+    // 784 inputs (here 40 of 1000 x 800, 32 MB, in about 300 KB) is refused from its header alone.
+    [Fact]
+    public void A_gzip_bomb_of_the_wrong_image_size_is_refused_before_it_is_decompressed()
+    {
+        byte[] header = IdxBuilder.Images(40, 1000, 800, payloadBytes: 0);
+        byte[] bomb = IdxBuilder.Gzip([.. header, .. new byte[40 * 1000 * 800]]);
+        Assert.True(bomb.Length < 1 << 20, $"the bomb is {bomb.Length} bytes");
+        string path = Write("train-images-idx3-ubyte.gz", bomb);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string message = ErrorOf(() => IdxFile.ReadImages(path, expectedCount: 40, pixelsPerImage: 784));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the pixels must not be decompressed");
+        Assert.Contains("offset 8: the header claims images of 1000 x 800 = 800000 pixels, but the network takes 784 inputs", message);
+    }
+
+    [Fact]
+    public void A_gzip_bomb_claiming_more_images_than_labels_is_refused_before_it_is_decompressed()
+    {
+        byte[] header = IdxBuilder.Images(50_000, 28, 28, payloadBytes: 0);
+        string images = Write("images.gz", IdxBuilder.Gzip([.. header, .. new byte[50_000 * 784]]));
+        string labels = Write("labels", IdxBuilder.Labels(1, 2, 3));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string message = ErrorOf(() => Dataset.FromIdx(images, labels, 10, inputSize: 784));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the pixels must not be decompressed");
+        Assert.Contains("images.gz: offset 4: the header claims 50000 images, but the label file holds 3 labels", message);
+        Assert.Contains(labels, message);
+    }
+
+    [Fact]
+    public void A_gzip_stream_holding_more_than_its_claim_is_refused()
+    {
+        string path = Write("long.gz", IdxBuilder.Gzip(IdxBuilder.Images(2, 2, 2, payloadBytes: 9)));
+        Assert.Contains("long.gz: offset 24 (decompressed): trailing garbage after 2 images of 2 x 2", ErrorOf(() => IdxFile.ReadImages(path)));
     }
 
     [Fact]
@@ -97,7 +135,7 @@ public sealed class IdxFileTests() : TemporaryFolder("idx-tests-")
         string images = Write("images", IdxBuilder.Images(3, 2, 2));
         string labels = Write("labels", IdxBuilder.Labels(1, 2));
         string message = ErrorOf(() => Dataset.FromIdx(images, labels));
-        Assert.Contains("holds 3 images", message);
+        Assert.Contains("claims 3 images", message);
         Assert.Contains("holds 2 labels", message);
     }
 
