@@ -26,8 +26,13 @@ internal static class ExportCommand
         };
         command.SetAction(result =>
         {
-            SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
-            string target = result.GetValue(output)!;
+            string source = result.GetValue(model)!, target = result.GetValue(output)!;
+            if (OutputFile.SameFile(source, target))
+            {
+                throw new UsageException($"--out '{target}' and --model '{source}' are the same file ({OutputFile.Resolve(target)}): the export would destroy the model.");
+            }
+
+            SavedModel saved = CommonOptions.LoadModel(source);
             if (result.GetValue(format) == "onnx")
             {
                 OnnxModel.Save(target, saved);

@@ -52,20 +52,21 @@ internal static class TrainCommand
         Option<string?> plot = new("--plot") { Description = "Draw the training curves to a .png or .svg file" };
         Option<bool> json = CommonOptions.Json();
         Option<string?> resume = new("--resume") { Description = "Continue a run stopped with Ctrl+C from its checkpoint file (other options are taken from it)" };
+        Option<bool> force = new("--force") { Description = "Overwrite an --out that is not a model file, and resume a checkpoint whose model file was written after it" };
 
         var command = new Command("train", "Train a network by mini-batch gradient descent (defaults: the lecture's 784-30-10 sigmoid network on the embedded digits)")
         {
             layers, hidden, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum,
             optimizer, beta1, beta2, adamEpsilon, weightDecay, schedule, stepSize, gamma, cosineSteps, minEta, warmup, clipNorm,
             seed, threads, init, earlyStopping,
-            testFraction, validationFraction, standardize, output, plot, json, resume,
+            testFraction, validationFraction, standardize, output, plot, json, resume, force,
         };
         data.AddTo(command);
         command.SetAction(result =>
         {
             if (result.GetValue(resume) is string checkpointPath)
             {
-                return Resume(checkpointPath, result.GetValue(json), stdout, stderr);
+                return Resume(checkpointPath, result.GetValue(json), result.GetValue(force), stdout, stderr);
             }
 
             DataOptions.Settings settings = data.Read(result);
@@ -81,6 +82,9 @@ internal static class TrainCommand
             {
                 throw new UsageException("--hidden: give either --layers (every size) or --hidden (the hidden sizes), not both.");
             }
+
+            // Before the data is read and long before the first epoch: a run must not train for an output it cannot write.
+            using OutputClaim claim = OutputClaim.Take(result.GetValue(output)!, plotPath, Inputs(settings), result.GetValue(force));
 
             // An image folder's network input is known before its data: --layers, or the lecture's 784.
             int? imageInputs = settings.IsTabular ? null
@@ -170,7 +174,7 @@ internal static class TrainCommand
             var metadata = new CheckpointMetadata(settings, splitting, Path.GetFullPath(result.GetValue(output)!), plotPath);
             string note = string.Join("; ", new[] { sets.TaskNote, picked.Count == 0 ? "" : "picked " + string.Join(", ", picked) }.Where(s => s.Length > 0));
             var run = new Run(layout, options, sets, metadata, note, result.GetValue(json), stdout, stderr);
-            return run.Execute(Network<float>.Create(layout, initialization, options.Seed), null);
+            return run.Execute(Network<float>.Create(layout, initialization, options.Seed), null, null);
         });
         return command;
     }
@@ -197,28 +201,24 @@ internal static class TrainCommand
     /// <summary>Exit code of a run stopped with Ctrl+C after saving its checkpoint (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
-    private static int Resume(string checkpointPath, bool json, TextWriter stdout, TextWriter stderr)
+    private static IEnumerable<(string Option, string? Path)> Inputs(DataOptions.Settings settings) =>
+        [("--data", settings.Data), ("--targets", settings.Targets), ("--test", settings.Test), ("--test-targets", settings.TestTargets)];
+
+    private static int Resume(string checkpointPath, bool json, bool force, TextWriter stdout, TextWriter stderr)
     {
         (SavedModel model, TrainingCheckpoint state, string metadata) = CheckpointFile.Load(checkpointPath);
-        CheckpointMetadata saved;
-        try
+        CheckpointMetadata saved = CheckpointMetadata.Parse(metadata, checkpointPath);
+        using OutputClaim claim = OutputClaim.Take(saved.Model, saved.Plot, [.. Inputs(saved.Data), ("--resume", checkpointPath)], force);
+        if (!force && ModelDigest.Stale(saved, checkpointPath) is string why)
         {
-            saved = System.Text.Json.JsonSerializer.Deserialize<CheckpointMetadata>(metadata)
-                ?? throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is empty.");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"{checkpointPath}: the checkpoint's metadata is not what this version writes ({e.Message}).", e);
+            throw new UsageException($"--resume: {checkpointPath} is older than the model it would overwrite: {why}. Resuming would put the older run back; --force resumes anyway.");
         }
 
         TrainingData sets = TrainingData.Load(saved.Data, saved.Splitting, saved.Data.IsTabular ? null : model.Network.Layout.InputSize);
         CommonOptions.RequireFits(model.Network.Layout, sets.Train, sets.Source);
         var run = new Run(model.Network.Layout, state.Options, sets, saved, "", json, stdout, stderr);
-        return run.Execute(model.Network, state);
+        return run.Execute(model.Network, state, checkpointPath);
     }
-
-    /// <summary>What a checkpoint remembers of the command line: enough to read the same data, split the same way.</summary>
-    internal sealed record CheckpointMetadata(DataOptions.Settings Data, TrainingData.Splitting Splitting, string Model, string? Plot);
 
     private static string OptionName(ArgumentException e) => e.ParamName switch
     {
@@ -249,6 +249,7 @@ internal static class TrainCommand
         private readonly List<EpochReport> _reports = [];
         private readonly CancellationTokenSource _stop = new();
         private readonly string _modelPath = metadata.Model;
+        private string? _resumedFrom;
         private Network<float>? _network;
         private IAnsiConsole? _console;
         private ProgressContext? _context;
@@ -263,8 +264,9 @@ internal static class TrainCommand
 
         private Dataset TrainSet => sets.Train;
 
-        public int Execute(Network<float> network, TrainingCheckpoint? checkpoint)
+        public int Execute(Network<float> network, TrainingCheckpoint? checkpoint, string? resumedFrom)
         {
+            _resumedFrom = resumedFrom;
             _network = network;
             using var trainer = checkpoint is null ? new Trainer(network, TrainSet, options) : Trainer.Resume(network, TrainSet, checkpoint);
             _savedEpoch = checkpoint?.BestEpoch ?? 0;
@@ -335,9 +337,11 @@ internal static class TrainCommand
             int trainingCollections = fit.EpochCollections;
             if (fit.Stopped)
             {
-                string checkpointPath = _modelPath + ".checkpoint";
+                string checkpointPath = OutputClaim.CheckpointPath(_modelPath);
                 TrainingCheckpoint state = fit.Checkpoint!;
-                CheckpointFile.Save(checkpointPath, Model(trainer.Network), state, System.Text.Json.JsonSerializer.Serialize(metadata));
+                // The model file as it is now: a later resume refuses to run over a file that has changed since.
+                CheckpointMetadata stamped = metadata with { ModelDigest = ModelDigest.Of(_modelPath) };
+                CheckpointFile.Save(checkpointPath, Model(trainer.Network), state, System.Text.Json.JsonSerializer.Serialize(stamped));
                 stderr.WriteLine($"backprop train: stopped in epoch {state.Epoch} before mini-batch {state.NextBatch + 1}; checkpoint saved to {Path.GetFullPath(checkpointPath)}. Continue with: backprop train --resume {checkpointPath}");
                 return Interrupted;
             }
@@ -345,6 +349,7 @@ internal static class TrainCommand
             // The network now holds the selected epoch's parameters (the initialised ones after --epochs 0);
             // the file holds them too unless the last save came later.
             if (_reports.Count == 0 || _savedEpoch != fit.BestEpoch) ModelFile.Save(_modelPath, Model(trainer.Network));
+            RetireCheckpoints();
             Evaluation test = Evaluator.Evaluate(trainer.Network, sets.Test, options.Cost);
             double[] seconds = _reports.Select(r => r.Seconds).Order().ToArray();
             double median = seconds.Length == 0 ? 0 : seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
@@ -421,6 +426,18 @@ internal static class TrainCommand
             Metrics.Write(_console, test, TrainSet.Schema, "Test");
             if (metadata.Plot is not null) _console.MarkupLineInterpolated($"Plot: {Path.GetFullPath(metadata.Plot)}");
             return BackpropCli.Success;
+        }
+
+        // The run is complete and its model saved: a checkpoint of it (the one resumed from, or one left by an
+        // earlier stopped run to this --out) would only put older work back, so it goes.
+        private void RetireCheckpoints()
+        {
+            foreach (string? path in new[] { _resumedFrom, OutputClaim.CheckpointPath(_modelPath) })
+            {
+                if (path is null || !File.Exists(path)) continue;
+                File.Delete(path);
+                stderr.WriteLine($"backprop train: the run is complete; retired its checkpoint {path}.");
+            }
         }
 
         private void OnBatch(int epoch, int done)

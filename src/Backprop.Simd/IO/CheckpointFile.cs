@@ -70,7 +70,15 @@ public static class CheckpointFile
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message names the file and the offset.</exception>
     public static (SavedModel Model, TrainingCheckpoint State, string Metadata) Load(string path)
     {
-        byte[] bytes = RegularFile.ReadAllBytes(path, Array.MaxLength, "checkpoint file");
+        return Deserialize(RegularFile.ReadAllBytes(path, Array.MaxLength, "checkpoint file"), path);
+    }
+
+    /// <summary>Reads and checks a checkpoint from its bytes; <paramref name="name"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid checkpoint; the message names <paramref name="name"/> and the offset or field.</exception>
+    public static (SavedModel Model, TrainingCheckpoint State, string Metadata) Deserialize(byte[] bytes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        string path = name;
         InvalidDataException Error(long offset, string what) => new($"{path}: offset {offset}: {what}.");
         if (bytes.Length < 16 || !bytes.AsSpan(0, 8).SequenceEqual(Magic)) throw Error(0, "not a Backprop.Simd checkpoint (the magic \"BPSIMDCK\" is missing)");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
@@ -135,12 +143,18 @@ public static class CheckpointFile
             }
             string metadata = Encoding.UTF8.GetString(reader.ReadBytes(Count(reader, path, bytes.Length, 1, "metadata length")));
             if (reader.BaseStream.Position != bytes.Length - 4) throw Error(reader.BaseStream.Position, "trailing bytes before the checksum");
-            if (epoch < 1 || epoch > options.Epochs || nextBatch < 0) throw Error(0, $"epoch {epoch}, mini-batch {nextBatch} is not a position in a run of {options.Epochs} epochs");
             var state = new TrainingCheckpoint(options, epoch, nextBatch, partial, order, velocity, random)
             {
                 BestEpoch = bestEpoch, BestAccuracy = bestAccuracy, BestCost = bestCost, EpochsSinceBest = sinceBest, BestParameters = best,
                 SecondMoment = second, OptimizerSteps = steps,
             };
+            int parameters = model.Network.Layout.ParameterCount;
+            if (velocity.Length is not 0 && velocity.Length != parameters || second.Length is not 0 && second.Length != parameters)
+            {
+                throw new InvalidDataException($"{name}: optimizer moments of {velocity.Length} and {second.Length} values do not fit {model.Network.Layout} ({parameters} parameters).");
+            }
+
+            if (state.Inconsistency() is string problem) throw new InvalidDataException($"{name}: the checksum holds but {problem}.");
             return (model, state, metadata);
         }
         catch (EndOfStreamException)

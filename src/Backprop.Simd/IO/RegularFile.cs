@@ -43,7 +43,7 @@ public static partial class RegularFile
 
     // Linux's statx has one layout on every architecture (stx_mode is the u16 at byte 28). Null: a
     // regular file, or a system without statx, where the length cap is the only guard.
-    private static string? KindOf(string path)
+    internal static string? KindOf(string path)
     {
         if (!OperatingSystem.IsLinux()) return null;
         Span<byte> status = stackalloc byte[256];

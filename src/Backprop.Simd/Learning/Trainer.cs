@@ -275,6 +275,7 @@ public sealed class Trainer : IDisposable, IParallelJob
     public static Trainer Resume(Network<float> network, Dataset train, TrainingCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Inconsistency() is string problem) throw new ArgumentException($"The checkpoint is not a training state: {problem}.", nameof(checkpoint));
         var trainer = new Trainer(network, train, checkpoint.Options);
         float[] first = trainer._update.FirstMoment, second = trainer._update.SecondMoment;
         if (checkpoint.Order.Length != train.Count || checkpoint.Velocity.Length != first.Length || checkpoint.SecondMoment.Length != second.Length)

@@ -40,4 +40,49 @@ public sealed record TrainingCheckpoint(
 
     /// <summary>The best epoch's parameters (empty without a validation set or before the first epoch).</summary>
     public float[] BestParameters { get; init; } = [];
+
+    /// <summary>
+    /// The first way this state contradicts itself, or null: a checksum only shows a file is as written,
+    /// not that what was written (or built by a caller) is a state a trainer can reach. Checked: the epoch
+    /// within the run, the order a permutation of the samples, the next mini-batch within the epoch,
+    /// finite non-negative costs, finite moments and parameters, a usable generator state and a model
+    /// selection no later than the epoch.
+    /// </summary>
+    public string? Inconsistency()
+    {
+        if (Epoch < 1 || Epoch > Options.Epochs) return $"epoch {Epoch} is not an epoch of a run of {Options.Epochs}";
+        if (Order.Length == 0) return "the sample order is empty";
+        int batches = (int)(((long)Order.Length + Options.BatchSize - 1) / Options.BatchSize);
+        if (NextBatch < 0 || NextBatch >= batches) return $"next mini-batch {NextBatch} is outside 0..{batches - 1} ({Order.Length} samples in batches of {Options.BatchSize})";
+        var seen = new bool[Order.Length];
+        for (int i = 0; i < Order.Length; i++)
+        {
+            int sample = Order[i];
+            if ((uint)sample >= (uint)Order.Length) return $"sample order index {i}: {sample} is outside 0..{Order.Length - 1}";
+            if (seen[sample]) return $"sample order index {i}: sample {sample} appears twice";
+            seen[sample] = true;
+        }
+
+        if (!double.IsFinite(PartialCost) || PartialCost < 0) return $"partial cost {PartialCost} is not a finite cost";
+        if ((Random.S0 | Random.S1 | Random.S2 | Random.S3) == 0) return "the generator state is all zero";
+        if (!double.IsFinite(Random.Spare)) return $"the generator's spare normal {Random.Spare} is not finite";
+        if (OptimizerSteps < 0) return $"{OptimizerSteps} optimizer steps is not a count";
+        if (FirstNonFinite(Velocity) is int v) return $"first moment index {v}: {Velocity[v]} is not finite";
+        if (FirstNonFinite(SecondMoment) is int m) return $"second moment index {m}: {SecondMoment[m]} is not finite";
+        if (FirstNonFinite(BestParameters) is int b) return $"best parameter index {b}: {BestParameters[b]} is not finite";
+        if (BestEpoch < 0 || BestEpoch > Epoch || EpochsSinceBest < 0 || EpochsSinceBest > Epoch) return $"best epoch {BestEpoch}, {EpochsSinceBest} epochs since, is not a model selection state at epoch {Epoch}";
+        // Infinite best cost and accuracy are the "none yet" values (and stay so without a validation set); NaN never is.
+        if (double.IsNaN(BestCost) || double.IsNaN(BestAccuracy)) return $"best cost {BestCost} or accuracy {BestAccuracy} is NaN";
+        return null;
+    }
+
+    private static int? FirstNonFinite(float[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return i;
+        }
+
+        return null;
+    }
 }
