@@ -3,8 +3,6 @@ using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
 using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Server;

@@ -1,10 +1,10 @@
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Writes a file so that it is either the complete new content or untouched: the bytes go to a
 /// temporary file beside the target, are flushed to disk, and only then renamed over it.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the previous file stays as it was.</summary>
     /// <exception cref="IOException">The file could not be written; the message names it.</exception>
