@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Backprop.Simd.Inference;
 
 namespace Backprop.Simd.Benchmarks;
 

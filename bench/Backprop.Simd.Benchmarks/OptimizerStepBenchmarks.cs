@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Benchmarks;
 
@@ -33,7 +31,7 @@ public class OptimizerStepBenchmarks
             "adamw" => new TrainingOptions { Optimizer = Optimizer.AdamW, Eta = 1e-3, WeightDecay = 0.01 },
             _ => new TrainingOptions { Eta = 0.5 },
         };
-        _trainer = new Trainer(network, Backprop.Simd.Data.Dataset.FromArrays(inputs, 784, labels, 10), options with { BatchSize = 10, Epochs = int.MaxValue });
+        _trainer = new Trainer(network, Backprop.Simd.Dataset.FromArrays(inputs, 784, labels, 10), options with { BatchSize = 10, Epochs = int.MaxValue });
         _trainer.TrainEpoch(1); // sets up the first mini-batch; Step() then repeats it
     }
 

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Backprop.Simd.Inference;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Benchmarks;
 

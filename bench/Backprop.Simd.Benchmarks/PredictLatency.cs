@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Backprop.Simd.Inference;
 
 namespace Backprop.Simd.Benchmarks;
 

@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Backprop.Simd.Data;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Backprop.Simd.Learning;
 
 namespace Backprop.Simd.Cli;
 

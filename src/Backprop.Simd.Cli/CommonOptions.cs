@@ -1,10 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Cli;

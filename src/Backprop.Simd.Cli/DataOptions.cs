@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Backprop.Simd.Data;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Backprop.Simd.Data;
 
 namespace Backprop.Simd.Cli;
 

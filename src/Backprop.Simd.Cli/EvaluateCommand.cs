@@ -1,7 +1,4 @@
 using System.CommandLine;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
-using Backprop.Simd.Learning;
 using Spectre.Console;
 
 namespace Backprop.Simd.Cli;

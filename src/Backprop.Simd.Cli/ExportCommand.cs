@@ -1,8 +1,4 @@
 using System.CommandLine;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Cli;

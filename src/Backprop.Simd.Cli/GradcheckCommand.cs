@@ -1,10 +1,5 @@
 using System.CommandLine;
-using Backprop.Simd.Checking;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Backprop.Simd.Data;
-using Backprop.Simd.Learning;
 using Spectre.Console;
 
 namespace Backprop.Simd.Cli;

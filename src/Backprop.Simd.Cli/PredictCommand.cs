@@ -1,8 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Cli;

@@ -1,10 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Spectre.Console;
 
 namespace Backprop.Simd.Cli;

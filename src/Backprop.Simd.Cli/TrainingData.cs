@@ -1,5 +1,3 @@
-using Backprop.Simd.Data;
-
 namespace Backprop.Simd.Cli;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Backprop.Simd.IO;
-using Backprop.Simd.Learning;
 using ScottPlot;
 
 namespace Backprop.Simd.Cli;

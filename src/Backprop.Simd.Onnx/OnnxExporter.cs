@@ -1,8 +1,5 @@
 using System.Reflection;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 using Backprop.Simd.Onnx.Wire;
 
 namespace Backprop.Simd.Onnx;

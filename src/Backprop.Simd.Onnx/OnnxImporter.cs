@@ -1,8 +1,4 @@
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Onnx.Wire;
 
 namespace Backprop.Simd.Onnx;

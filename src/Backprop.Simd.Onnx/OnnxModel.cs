@@ -1,4 +1,3 @@
-using Backprop.Simd.IO;
 using Backprop.Simd.Onnx.Wire;
 
 namespace Backprop.Simd.Onnx;

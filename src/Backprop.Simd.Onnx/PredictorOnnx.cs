@@ -1,5 +1,3 @@
-using Backprop.Simd.Inference;
-
 namespace Backprop.Simd.Onnx;
 
 /// <summary><c>Predictor.LoadOnnx(path)</c>: a predictor for an ONNX file (with <c>using Backprop.Simd.Onnx;</c>).</summary>

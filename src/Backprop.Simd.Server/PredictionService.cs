@@ -4,8 +4,6 @@ using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
 using Backprop.Simd.Kernels;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;

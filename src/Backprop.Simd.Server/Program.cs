@@ -1,4 +1,4 @@
-using Backprop.Simd.Inference;
+using Backprop.Simd;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Server;
 

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Checking;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Settings of a finite-difference gradient check, all in double precision. A parameter passes when

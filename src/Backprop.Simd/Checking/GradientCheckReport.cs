@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Checking;
+namespace Backprop.Simd;
 
 /// <summary>The result of a finite-difference gradient check, per layer and overall.</summary>
 public sealed class GradientCheckReport

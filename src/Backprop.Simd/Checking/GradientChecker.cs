@@ -1,7 +1,4 @@
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
-
-namespace Backprop.Simd.Checking;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Finite-difference gradient checks in double precision. The cost is C = sum over the given samples

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Checking;
+namespace Backprop.Simd;
 
 /// <summary>The result of a gradient check for one layer's W and b.</summary>
 /// <param name="Layer">0-based layer index (the lecture's layer Layer + 1).</param>

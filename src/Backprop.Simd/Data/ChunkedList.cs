@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// An append-only list in chunks that are never copied while it grows: each new chunk is as large as all before it

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Backprop.Simd.IO;
 
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Reads delimited text tables (comma-, semicolon- or tab-separated) of numeric features and one target column into a
@@ -13,7 +13,7 @@ namespace Backprop.Simd.Data;
 /// <see cref="InvalidDataException"/> naming the file, the 1-based line and, for a cell, the 1-based column and its
 /// header name.
 /// </summary>
-public static class CsvFile
+internal static class CsvFile
 {
     /// <summary>Reads the table in the UTF-8 (or byte-order-marked UTF-16/32) file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>

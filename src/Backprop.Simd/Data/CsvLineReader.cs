@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Physical lines of a text, ended by "\n" or "\r\n" (the last may lack one), as spans into one reusable buffer that

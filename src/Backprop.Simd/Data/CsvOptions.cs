@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>How <see cref="CsvFile"/> reads a table: the delimiter, the lines before the header, the header itself and the target column.</summary>
 public sealed record CsvOptions

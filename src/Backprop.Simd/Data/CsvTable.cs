@@ -1,10 +1,10 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// A table read by <see cref="CsvFile"/>: numeric feature columns as floats and one target column, both as numbers
 /// (when every target cell is one) and as class codes (when there are at most <see cref="MaxClasses"/> distinct texts).
 /// </summary>
-public sealed class CsvTable
+internal sealed class CsvTable
 {
     /// <summary>Most distinct target texts kept as classes; a text target with more is an error.</summary>
     public const int MaxClasses = 65536;

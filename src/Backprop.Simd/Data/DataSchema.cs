@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// What a network's inputs and outputs mean, kept with a dataset and saved with the model: the task,

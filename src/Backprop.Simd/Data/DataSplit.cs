@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>A training set and a test set of the same shape.</summary>
 /// <param name="Train">Samples the network learns from.</param>

@@ -1,8 +1,7 @@
 using System.Numerics.Tensors;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Samples to learn from: inputs X [Count, InputSize] and target vectors Y [Count, TargetSize], the
@@ -212,7 +211,7 @@ public sealed class Dataset
     }
 
     /// <summary>Builds a dataset from IDX contents already read (the pixels are kept, not copied); the names appear in errors.</summary>
-    public static Dataset FromIdx(IdxImages images, string imagesName, byte[] labels, string labelsName, int classCount = 10)
+    internal static Dataset FromIdx(IdxImages images, string imagesName, byte[] labels, string labelsName, int classCount = 10)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);

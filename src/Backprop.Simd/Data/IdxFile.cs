@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Backprop.Simd.IO;
 
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Reads IDX files (the MNIST format): big-endian magic 0x00000803 (unsigned-byte images
@@ -11,7 +11,7 @@ namespace Backprop.Simd.Data;
 /// byte offset (in the decompressed stream), and nothing is allocated for what a header claims
 /// before the claim is checked against the data that is really there.
 /// </summary>
-public static class IdxFile
+internal static class IdxFile
 {
     /// <summary>Magic of an unsigned-byte, three-dimensional file (images).</summary>
     public const int ImagesMagic = 0x00000803;

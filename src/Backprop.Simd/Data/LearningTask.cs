@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>What the targets are: classes (one output per class, one-hot targets) or continuous values.</summary>
 public enum LearningTask

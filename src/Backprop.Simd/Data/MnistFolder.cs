@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// A folder with the four MNIST-named IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,

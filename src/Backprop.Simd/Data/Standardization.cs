@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Per-column standardisation x' = (x - mean) / scale, with the mean and the (population) standard

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Backprop.Simd.IO;
 
-namespace Backprop.Simd.Data;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Datasets from a user's files: a CSV with one target column, or a pair of .npy files (inputs X
@@ -26,7 +25,7 @@ public static class TabularData
         FromCsv(CsvFile.Read(path, options), task, like);
 
     /// <summary>A dataset from a CSV table already read.</summary>
-    public static Dataset FromCsv(CsvTable table, LearningTask? task = null, DataSchema? like = null)
+    internal static Dataset FromCsv(CsvTable table, LearningTask? task = null, DataSchema? like = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         string where = $"{table.Source}: column {table.TargetColumn + 1} ({table.TargetName})";
@@ -60,7 +59,7 @@ public static class TabularData
     }
 
     /// <summary>The task a CSV table's target suggests: text, or at most <see cref="MaxInferredClasses"/> distinct integers, mean classification.</summary>
-    public static LearningTask InferTask(CsvTable table)
+    internal static LearningTask InferTask(CsvTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
         return table.NumericTargets is not double[] values || IsFewIntegers(values) ? LearningTask.Classification : LearningTask.Regression;

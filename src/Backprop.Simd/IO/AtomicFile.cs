@@ -1,4 +1,4 @@
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Writes a file so that it is either the complete new content or untouched: the bytes go to a
@@ -6,7 +6,7 @@ namespace Backprop.Simd.IO;
 /// link is written through: its final target is replaced and the link kept. Anything there that is
 /// not a regular file (a device, a FIFO, a socket, a directory) is refused, not renamed over.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the previous file stays as it was.</summary>
     /// <exception cref="IOException">The file could not be written, or is not a regular file; the message names it.</exception>

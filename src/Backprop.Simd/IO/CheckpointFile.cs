@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using Backprop.Simd.Learning;
 
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// A training checkpoint: the model (in the model file format) plus the trainer's state and a

@@ -1,7 +1,7 @@
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320): the checksum of zlib, PNG and gzip.</summary>
-public static class Crc32
+internal static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 

@@ -1,11 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Backprop.Simd.Data;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// The model file, version 2, all integers little-endian (docs/model-format.md):

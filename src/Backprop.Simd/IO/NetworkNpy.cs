@@ -1,7 +1,6 @@
 using System.Numerics;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// A network's parameters, or a gradient laid out like them, as one .npy file per layer's W and b.

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// NumPy <c>.npy</c> files of float32 or float64, little-endian, C order: what <c>numpy.save</c>
@@ -14,7 +14,7 @@ namespace Backprop.Simd.IO;
 /// <see cref="InvalidDataException"/> naming it, and nothing is allocated for the shape a header
 /// claims before the payload's length is checked against it.
 /// </summary>
-public static partial class NpyFile
+internal static partial class NpyFile
 {
     // Longest header read; NumPy itself refuses headers over 10,000 bytes unless told otherwise.
     private const int MaxHeaderLength = 1 << 20;

@@ -1,10 +1,10 @@
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// The header of a NumPy <c>.npy</c> file, read by <see cref="NpyFile.ReadHeader"/> without its data: enough to tell
 /// whether the file holds floats (<see cref="NpyFile.Read{T}"/>) or integer labels (<see cref="NpyFile.ReadIntegers"/>).
 /// </summary>
-public sealed record NpyHeader
+internal sealed record NpyHeader
 {
     internal NpyHeader(string descr, bool fortranOrder, int[] shape, long count, long dataOffset)
     {

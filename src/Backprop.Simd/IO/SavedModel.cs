@@ -1,8 +1,4 @@
-using Backprop.Simd.Data;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
-
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>What a model file holds: a float network, the cost it was trained with, and what its inputs and outputs mean.</summary>
 /// <param name="Network">Layer sizes, activations and parameters.</param>

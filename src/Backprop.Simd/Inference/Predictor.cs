@@ -1,16 +1,13 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.Inference;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Runs a trained network for a service: <c>a^l = f(W^l a^(l-1) + b^l)</c> layer by layer, the
 /// same kernels and the same bits as the trainer's per-sample forward pass
-/// (<see cref="Learning.SampleBackprop{T}.Forward"/>). Safe from any number of threads at once
+/// (<see cref="SampleBackprop{T}.Forward"/>). Safe from any number of threads at once
 /// with no lock: the parameters are a private copy that nothing writes, and the activations live
 /// on the calling thread's stack (or, for very wide layers, in arrays rented from the shared pool).
 /// After the first call on a thread, a prediction allocates nothing. The model's

@@ -1,8 +1,7 @@
 using System.Numerics;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Backpropagation over a slice of samples in matrix form, rows = samples (what training uses):

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>The per-sample cost C_x(a, y) of an output a against a target y.</summary>
 public enum CostFunction

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Backprop.Simd.Kernels;
 
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Per-sample costs, their gradients dC/da, and the output error delta^L = dC/dz^L. The output layer

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>One epoch of training and the validation after it.</summary>
 /// <param name="Epoch">1-based epoch number.</param>

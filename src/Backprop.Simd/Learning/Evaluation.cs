@@ -1,6 +1,4 @@
-using Backprop.Simd.Data;
-
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// How a network does on a dataset. Always the mean cost (1/n) sum_x C_x against the targets the

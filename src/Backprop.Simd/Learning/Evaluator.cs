@@ -1,8 +1,6 @@
-using Backprop.Simd.Data;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>Evaluates a network on a dataset in chunks through the matrix-form forward pass.</summary>
 public static class Evaluator

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>What a <see cref="Trainer"/>'s Fit did.</summary>
 /// <param name="Epochs">A report per epoch trained in this call.</param>

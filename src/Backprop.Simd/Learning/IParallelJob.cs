@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>Work that a <see cref="WorkerPool"/> runs on every worker at once, one phase at a time.</summary>
 internal interface IParallelJob

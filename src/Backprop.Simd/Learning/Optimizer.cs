@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>The update rule of gradient descent (each is a type in Learning/Optimizers, its math in a one-line comment).</summary>
 public enum Optimizer

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Regression errors in the targets' own units (predictions de-standardised), per target column and

@@ -1,8 +1,7 @@
 using System.Numerics;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Backpropagation one sample at a time, as the lecture derives it:

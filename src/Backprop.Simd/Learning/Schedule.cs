@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>How the learning rate changes with the optimizer step t (0 for the first step), as torch.optim.lr_scheduler stepped once per optimizer step.</summary>
 public enum Schedule

@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using Backprop.Simd.Data;
 using System.Numerics.Tensors;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Learning.Optimizers;
-using Backprop.Simd.Model;
 
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Mini-batch gradient descent (the lecture's SGD, w &lt;- (1 - eta lambda / n) w - (eta/m) sum_x dC_x/dw, or

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Everything a <see cref="Trainer"/> needs to continue exactly where it stopped: resuming from a

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>Training produced NaN or infinity in the cost or the weights.</summary>
 public sealed class TrainingDivergedException : Exception

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>Mini-batch stochastic gradient descent settings (defaults: Nielsen's chapter 1).</summary>
 public sealed record TrainingOptions
@@ -66,7 +66,7 @@ public sealed record TrainingOptions
     /// <summary>Most worker threads over the samples of each mini-batch; small batches use fewer (see <see cref="Trainer.WorkersFor"/>).</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Stop after this many epochs without a better validation result (<see cref="Trainer.Fit(Data.Dataset?, IProgress{EpochReport}?, CancellationToken, Action{int, int}?)"/>); null never stops early.</summary>
+    /// <summary>Stop after this many epochs without a better validation result (<see cref="Trainer.Fit(Dataset?, IProgress{EpochReport}?, CancellationToken, Action{int, int}?)"/>); null never stops early.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
     /// <summary>

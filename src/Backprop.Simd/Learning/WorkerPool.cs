@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Backprop.Simd.Learning;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Persistent worker threads for the phases of a training step: no Task, closure or allocation per

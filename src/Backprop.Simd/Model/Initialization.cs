@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Model;
+namespace Backprop.Simd;
 
 /// <summary>How a new network's weights and biases are drawn.</summary>
 public enum Initialization

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Model;
+namespace Backprop.Simd;
 
 /// <summary>
 /// A dense network's parameters: every W_i and b_i in one contiguous buffer laid out by

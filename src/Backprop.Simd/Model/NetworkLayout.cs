@@ -1,6 +1,6 @@
 using Backprop.Simd.Kernels;
 
-namespace Backprop.Simd.Model;
+namespace Backprop.Simd;
 
 /// <summary>
 /// The shape of a dense network [n0, n1, ..., nL] with one activation per layer, and where each

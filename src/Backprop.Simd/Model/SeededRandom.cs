@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Model;
+namespace Backprop.Simd;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64: the project's own generator, so a seed gives the same

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Tests.Cli;
 
@@ -181,7 +180,7 @@ public sealed class CliTests() : TemporaryFolder("cli-tests-")
         string folder = PathOf("mnist");
         Directory.CreateDirectory(folder);
         var assembly = typeof(Backprop.Simd.Cli.BackpropCli).Assembly;
-        foreach (string name in Backprop.Simd.Data.MnistFolder.FileNames)
+        foreach (string name in Backprop.Simd.MnistFolder.FileNames)
         {
             using Stream resource = assembly.GetManifestResourceStream($"mnist-10k/{name}.gz")!;
             using var gzip = new GZipStream(resource, CompressionMode.Decompress);

@@ -1,5 +1,4 @@
 using Backprop.Simd.Cli;
-using Backprop.Simd.Data;
 
 namespace Backprop.Simd.Tests.Data;
 

@@ -1,5 +1,3 @@
-using Backprop.Simd.Data;
-
 namespace Backprop.Simd.Tests.Data;
 
 public sealed class IdxFileTests() : TemporaryFolder("idx-tests-")

@@ -1,6 +1,3 @@
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
-
 namespace Backprop.Simd.Tests.Data;
 
 /// <summary>Datasets from the user's arrays, CSV and .npy files: targets, classes, splits and standardisation.</summary>

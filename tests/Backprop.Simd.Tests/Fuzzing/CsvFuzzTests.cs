@@ -1,5 +1,4 @@
 using System.Text;
-using Backprop.Simd.Data;
 
 namespace Backprop.Simd.Tests.Fuzzing;
 

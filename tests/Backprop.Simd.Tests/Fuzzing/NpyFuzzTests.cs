@@ -1,4 +1,3 @@
-using Backprop.Simd.IO;
 using Backprop.Simd.Tests.IO;
 
 namespace Backprop.Simd.Tests.Fuzzing;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Tests.Data;
 
 namespace Backprop.Simd.Tests.IO;

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.IO;
 

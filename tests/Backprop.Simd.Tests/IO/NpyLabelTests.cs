@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Tests.IO;
 

@@ -1,6 +1,4 @@
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.IO;
 

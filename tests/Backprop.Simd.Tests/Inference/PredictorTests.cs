@@ -1,8 +1,4 @@
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.Inference;
 
@@ -82,11 +78,11 @@ public class PredictorTests
     [Fact]
     public void A_prediction_through_a_schema_allocates_nothing_either()
     {
-        var schema = new Backprop.Simd.Data.DataSchema
+        var schema = new Backprop.Simd.DataSchema
         {
-            Task = Backprop.Simd.Data.LearningTask.Regression,
-            Inputs = new Backprop.Simd.Data.Standardization(Enumerable.Repeat(0.5f, 13).ToArray(), Enumerable.Repeat(2f, 13).ToArray()),
-            Targets = new Backprop.Simd.Data.Standardization([20f], [9f]),
+            Task = Backprop.Simd.LearningTask.Regression,
+            Inputs = new Backprop.Simd.Standardization(Enumerable.Repeat(0.5f, 13).ToArray(), Enumerable.Repeat(2f, 13).ToArray()),
+            Targets = new Backprop.Simd.Standardization([20f], [9f]),
         };
         var predictor = new Predictor(Network([13, 100, 1], Activation.Relu, Activation.Identity), schema);
         float[] input = Enumerable.Range(0, 13).Select(i => (float)i).ToArray(), output = new float[1];

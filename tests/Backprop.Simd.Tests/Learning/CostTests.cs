@@ -1,5 +1,4 @@
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
 
 namespace Backprop.Simd.Tests.Learning;
 

@@ -1,9 +1,4 @@
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.Learning;
 

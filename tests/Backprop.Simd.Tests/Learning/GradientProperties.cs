@@ -1,7 +1,4 @@
-using Backprop.Simd.Checking;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

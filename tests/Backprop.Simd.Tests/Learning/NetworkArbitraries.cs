@@ -1,5 +1,4 @@
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
 using FsCheck;
 using FsCheck.Fluent;
 

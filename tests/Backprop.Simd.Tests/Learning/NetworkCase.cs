@@ -1,6 +1,4 @@
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Kernels;
 
 namespace Backprop.Simd.Tests.Learning;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Cli;
 
 namespace Backprop.Simd.Tests.Learning;
@@ -29,7 +26,7 @@ public sealed class ResumeTests() : TemporaryFolder("resume-tests-")
     /// CheckpointFile (metadata "{}", checked), loaded and resumed: both final parameter vectors and the checkpoint.
     /// </summary>
     internal static (float[] Straight, float[] Resumed, TrainingCheckpoint State) StopAndResume(
-        string path, NetworkLayout layout, Initialization initialization, Backprop.Simd.Data.Dataset data, TrainingOptions options)
+        string path, NetworkLayout layout, Initialization initialization, Backprop.Simd.Dataset data, TrainingOptions options)
     {
         var straight = Network<float>.Create(layout, initialization, 4);
         using (var trainer = new Trainer(straight, data, options))

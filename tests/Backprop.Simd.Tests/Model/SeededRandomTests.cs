@@ -1,5 +1,3 @@
-using Backprop.Simd.Model;
-
 namespace Backprop.Simd.Tests.Model;
 
 public class SeededRandomTests

@@ -1,5 +1,3 @@
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Onnx.Wire;

@@ -1,9 +1,4 @@
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Onnx.Wire;
 

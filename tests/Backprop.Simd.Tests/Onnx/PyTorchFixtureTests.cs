@@ -1,7 +1,4 @@
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
 using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Tests.Onnx;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Docs;
 
 namespace Backprop.Simd.Tests.Optimizers;

@@ -2,11 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Tests.Onnx;
 

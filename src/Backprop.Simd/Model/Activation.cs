@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Kernels;
+namespace Backprop.Simd;
 
 /// <summary>The element-wise (or, for softmax, per-layer) function a = f(z) of a layer.</summary>
 public enum Activation
