@@ -1,8 +1,4 @@
-using Backprop.Simd.Checking;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,4 +1,3 @@
-using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,6 +1,4 @@
 using System.Numerics;
-using Backprop.Simd.IO;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Cli;
 

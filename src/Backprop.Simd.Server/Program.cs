@@ -37,7 +37,7 @@ Predictor predictor;
 try
 {
     if (Directory.Exists(modelPath)) throw new IOException($"{modelPath}: is a directory, not a model file");
-    if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: no such model file");
+    if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: no such model file.");
     predictor = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Predictor.LoadOnnx(modelPath) : Predictor.Load(modelPath);
 }
 catch (Exception e)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Backprop.Simd.IO;
 
 namespace Backprop.Simd;
 

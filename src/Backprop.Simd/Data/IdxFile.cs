@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Backprop.Simd.IO;
 
 namespace Backprop.Simd;
 

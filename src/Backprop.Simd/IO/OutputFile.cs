@@ -1,4 +1,4 @@
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Where an output really goes, and whether it may go there: the path with its symbolic links
@@ -6,7 +6,7 @@ namespace Backprop.Simd.IO;
 /// anything at that path that is not a regular file (a device such as /dev/null, a FIFO, a socket,
 /// a directory): renaming a new file over one of those would replace it.
 /// </summary>
-public static class OutputFile
+internal static class OutputFile
 {
     /// <summary>The full path that <paramref name="path"/> names once every symbolic link is followed
     /// (the final target, even when it does not exist yet); the full path itself when it is not a link.</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Backprop.Simd.IO;
+namespace Backprop.Simd;
 
 /// <summary>
 /// Opens only regular files for reading: a model, checkpoint or data path that is (or links to) a

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Data;
 using Backprop.Simd.Tests.Server;
 

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Backprop.Simd.Cli;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.Cli;
 
@@ -189,7 +186,7 @@ public sealed class OutputSafetyTests() : TemporaryFolder("output-safety-")
         CheckpointFile.Save(checkpoint, new SavedModel(network, options.Cost), trainer.Checkpoint(), metadata ?? JsonSerializer.Serialize(saved));
     }
 
-    private static Backprop.Simd.Data.DataSplit DigitsData() => EmbeddedDigits.Load();
+    private static Backprop.Simd.DataSplit DigitsData() => EmbeddedDigits.Load();
 
     [Fact]
     public void A_completed_resume_retires_its_checkpoint()

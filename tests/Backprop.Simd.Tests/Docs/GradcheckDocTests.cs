@@ -1,7 +1,4 @@
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Cli;
 
 namespace Backprop.Simd.Tests.Docs;

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using Backprop.Simd.Data;
-using Backprop.Simd.Inference;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Cli;
 
 namespace Backprop.Simd.Tests.Docs;

@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using Backprop.Simd.IO;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.IO;
 
 namespace Backprop.Simd.Tests.Fuzzing;

@@ -1,6 +1,4 @@
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Onnx.Wire;
 using Backprop.Simd.Tests.Onnx;

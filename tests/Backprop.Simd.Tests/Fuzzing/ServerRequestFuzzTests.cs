@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Backprop.Simd.Data;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Tests.Onnx;
 using Backprop.Simd.Tests.Server;
 using FsCheck;

@@ -1,7 +1,4 @@
-using Backprop.Simd.Data;
-using Backprop.Simd.Learning;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Model;
 
 namespace Backprop.Simd.Tests.Learning;
 

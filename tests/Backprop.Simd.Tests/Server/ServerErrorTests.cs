@@ -2,10 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Backprop.Simd.IO;
 using Backprop.Simd.Kernels;
-using Backprop.Simd.Learning;
-using Backprop.Simd.Model;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Tests.Onnx;
 
@@ -111,7 +108,7 @@ public class ServerErrorTests() : TemporaryFolder("server-errors")
         ModelFile.Save(path, model);
         float[] inputs = OnnxExportTests.Inputs(200, 784, seed: 8);
         var expected = new float[200 * 3];
-        new Backprop.Simd.Inference.Predictor(model).PredictBatch(inputs, 200, expected);
+        new Backprop.Simd.Predictor(model).PredictBatch(inputs, 200, expected);
         using ServerProcess server = await ServerProcess.Start(path);
 
         string rows = string.Join(",", Enumerable.Range(0, 200).Select(r => "[" + string.Join(",", inputs.AsSpan(r * 784, 784).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]"));
