@@ -16,7 +16,7 @@ if lscpu | grep -qw avx512f; then paths=${1:-avx512 avx2}; else paths=${1:-nativ
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 unset OPENBLAS_L2_SIZE OPENBLAS_CORETYPE
 dotnet build -c Release bench/Backprop.Simd.Benchmarks >/dev/null || exit 1
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; flags: $(lscpu | grep -o -w -E 'avx2|fma|avx512f|avx512bw|avx512vl' | sort -u | tr '\n' ' ')"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) cores; flags: $(lscpu | grep -o -w -E 'avx2|fma|avx512f|avx512bw|avx512vl' | sort -u | tr '\n' ' ')"
 work=$(mktemp -d)
 for path in $paths; do
     ours_env=(); peer_env=()

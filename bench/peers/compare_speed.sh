@@ -36,7 +36,7 @@ gcc -O2 -mavx2 -mfma bench/peers/peak_fma.c -o "$peaks/avx2"
 lscpu | grep -qw avx512f && gcc -O2 -mavx512f bench/peers/peak_fma.c -o "$peaks/avx512"
 last() { $PY -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])"; }
 B=src/Backprop.Simd.Cli/bin/Release/net10.0/backprop.dll
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; flags: $(lscpu | grep -o -w -E 'avx2|fma|avx512f|avx512bw|avx512vl' | sort -u | tr '\n' ' ')"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) cores; flags: $(lscpu | grep -o -w -E 'avx2|fma|avx512f|avx512bw|avx512vl' | sort -u | tr '\n' ' ')"
 echo "data: $data, $epochs epochs each, median s/epoch"
 echo "| path | workload | ours 1 thread | ours 2 threads | NumPy f32 | PyTorch 1 thread | NumPy / ours | PyTorch / ours | 2 threads / 1 | share of peak |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
