@@ -101,21 +101,7 @@ internal static class PackedGemm
             }
 
             // Any other view (A^T seen in place has row stride 1: six neighbours per step of k).
-            for (nint p = 0; p < kc; p++)
-            {
-                ref T source = ref Unsafe.Add(ref first, p * a.ColumnStride);
-                ref T d = ref Unsafe.Add(ref destination, p * MR);
-                int r = 0;
-                for (; r < rows; r++)
-                {
-                    Unsafe.Add(ref d, r) = Unsafe.Add(ref source, r * a.RowStride);
-                }
-
-                for (; r < MR; r++)
-                {
-                    Unsafe.Add(ref d, r) = T.Zero;
-                }
-            }
+            PackSteps(ref first, a.ColumnStride, a.RowStride, rows, MR, kc, ref destination);
         }
     }
 
@@ -170,20 +156,28 @@ internal static class PackedGemm
                 continue;
             }
 
-            for (nint p = 0; p < kc; p++)
-            {
-                ref T source = ref Unsafe.Add(ref first, p * b.RowStride);
-                ref T d = ref Unsafe.Add(ref destination, p * nr);
-                int col = 0;
-                for (; col < columns; col++)
-                {
-                    Unsafe.Add(ref d, col) = Unsafe.Add(ref source, col * b.ColumnStride);
-                }
+            PackSteps(ref first, b.RowStride, b.ColumnStride, columns, nr, kc, ref destination);
+        }
+    }
 
-                for (; col < nr; col++)
-                {
-                    Unsafe.Add(ref d, col) = T.Zero;
-                }
+    // The general packing step of both operands: for each of kc steps of k, `count` elements `across`
+    // apart, written side by side and zero-padded to `width` (a panel's MR rows or nr columns).
+    private static void PackSteps<T>(ref T first, nint along, nint across, int count, int width, int kc, ref T destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (nint p = 0; p < kc; p++)
+        {
+            ref T source = ref Unsafe.Add(ref first, p * along);
+            ref T d = ref Unsafe.Add(ref destination, p * width);
+            int e = 0;
+            for (; e < count; e++)
+            {
+                Unsafe.Add(ref d, e) = Unsafe.Add(ref source, e * across);
+            }
+
+            for (; e < width; e++)
+            {
+                Unsafe.Add(ref d, e) = T.Zero;
             }
         }
     }
