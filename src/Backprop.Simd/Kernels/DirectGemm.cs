@@ -10,7 +10,8 @@ namespace Backprop.Simd.Kernels;
 /// <item>axpy form, C (+)= A B with B row-major: a row of C is a sum of rows of B scaled by A's
 /// elements; a 4-row by 2-register block reuses each B load four times;</item>
 /// <item>dot form, C (+)= A B^T with A and B row-major along k: C[i, j] is a dot product along
-/// k; a 2 x 4 block of dot products shares its loads.</item>
+/// k; a block of dot products shares its loads: 4 x 4 on the 512-bit path (32 registers), 3 x 4
+/// on 16 registers, then 2 x 4 and 1 x 4 for the rows left over.</item>
 /// </list>
 /// Every element of C is computed by the same sequence of roundings whatever block it falls in
 /// (axpy: one FMA chain over p; dot: one register chain including a masked register for the k
@@ -19,6 +20,7 @@ namespace Backprop.Simd.Kernels;
 /// </summary>
 internal static class DirectGemm
 {
+
     // The part of a 48 KB L1D given to a block of A rows in the dot form; four rows of B take most of the rest.
     private const int L1BlockBytes = 32 * 1024;
 
@@ -382,6 +384,14 @@ internal static class DirectGemm
                         Dot4x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
                     }
                 }
+                else
+                {
+                    // Threes while they leave no lone row (four left go as two twos).
+                    for (; end - i >= 3 && end - i != 4; i += 3)
+                    {
+                        Dot3x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+                    }
+                }
 
                 for (; i + 2 <= end; i += 2)
                 {
@@ -610,6 +620,63 @@ internal static class DirectGemm
         ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
         FinishFour<T, TVector>(accumulate, ref c0, s00, s01, s02, s03, ref a0, ref b0, ref b1, ref b2, ref b3, p, k);
         FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, n), s10, s11, s12, s13, ref a1, ref b0, ref b1, ref b2, ref b3, p, k);
+    }
+
+    // Three rows of A by four of B on 16 registers: 12 accumulators, three A registers and one B, so
+    // each load of B (W, streaming from L2) feeds three FMAs instead of two.
+    private static void Dot3x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T a1 = ref Unsafe.Add(ref a0, k);
+        ref T a2 = ref Unsafe.Add(ref a1, k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        ref T b1 = ref Unsafe.Add(ref b0, k);
+        ref T b2 = ref Unsafe.Add(ref b1, k);
+        ref T b3 = ref Unsafe.Add(ref b2, k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+        TVector s20 = zero, s21 = zero, s22 = zero, s23 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector x0 = TVector.Load(ref a0, q), x1 = TVector.Load(ref a1, q), x2 = TVector.Load(ref a2, q);
+            TVector y = TVector.Load(ref b0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y, s00); s10 = TVector.FusedMultiplyAdd(x1, y, s10); s20 = TVector.FusedMultiplyAdd(x2, y, s20);
+            y = TVector.Load(ref b1, q);
+            s01 = TVector.FusedMultiplyAdd(x0, y, s01); s11 = TVector.FusedMultiplyAdd(x1, y, s11); s21 = TVector.FusedMultiplyAdd(x2, y, s21);
+            y = TVector.Load(ref b2, q);
+            s02 = TVector.FusedMultiplyAdd(x0, y, s02); s12 = TVector.FusedMultiplyAdd(x1, y, s12); s22 = TVector.FusedMultiplyAdd(x2, y, s22);
+            y = TVector.Load(ref b3, q);
+            s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13); s23 = TVector.FusedMultiplyAdd(x2, y, s23);
+        }
+
+        if (p < k && k >= w)
+        {
+            // The register ending at k, its already-counted lanes zeroed in A.
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector x0 = TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero);
+            TVector x1 = TVector.ConditionalSelect(mask, TVector.Load(ref a1, q), zero);
+            TVector x2 = TVector.ConditionalSelect(mask, TVector.Load(ref a2, q), zero);
+            TVector y = TVector.Load(ref b0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y, s00); s10 = TVector.FusedMultiplyAdd(x1, y, s10); s20 = TVector.FusedMultiplyAdd(x2, y, s20);
+            y = TVector.Load(ref b1, q);
+            s01 = TVector.FusedMultiplyAdd(x0, y, s01); s11 = TVector.FusedMultiplyAdd(x1, y, s11); s21 = TVector.FusedMultiplyAdd(x2, y, s21);
+            y = TVector.Load(ref b2, q);
+            s02 = TVector.FusedMultiplyAdd(x0, y, s02); s12 = TVector.FusedMultiplyAdd(x1, y, s12); s22 = TVector.FusedMultiplyAdd(x2, y, s22);
+            y = TVector.Load(ref b3, q);
+            s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13); s23 = TVector.FusedMultiplyAdd(x2, y, s23);
+            p = k;
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        FinishFour<T, TVector>(accumulate, ref c0, s00, s01, s02, s03, ref a0, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, n), s10, s11, s12, s13, ref a1, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 2 * n), s20, s21, s22, s23, ref a2, ref b0, ref b1, ref b2, ref b3, p, k);
     }
 
     private static void Dot1x1<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
