@@ -31,10 +31,17 @@ internal static class PackedGemm
         public static T[] B => s_b ??= new T[KC * (NC + 2 * Elementwise.MaxLanes)];
     }
 
-    public static void Multiply<T, TVector>(in Matrix<T> a, in Matrix<T> b, ref T c, int m, int k, int n, bool accumulate)
+    /// <summary>
+    /// C[m, n] (+)= A B. <paramref name="phases"/> is for the profile benchmark only
+    /// (GemmProfileBenchmarks): packing alone, or the micro-kernels alone over buffers packed before,
+    /// shows where a product's time goes; anything but <see cref="GemmPhases.All"/> leaves C wrong.
+    /// </summary>
+    public static void Multiply<T, TVector>(in Matrix<T> a, in Matrix<T> b, ref T c, int m, int k, int n, bool accumulate,
+        GemmPhases phases = GemmPhases.All)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct, IVector<TVector, T>
     {
+        bool pack = (phases & GemmPhases.Pack) != 0, compute = (phases & GemmPhases.Compute) != 0;
         int nr = 2 * TVector.Count;
         ref T packedA = ref Buffers<T>.A[0];
         ref T packedB = ref Buffers<T>.B[0];
@@ -45,12 +52,12 @@ internal static class PackedGemm
             {
                 int kc = Math.Min(KC, k - pc);
                 bool overwrite = pc == 0 && !accumulate;
-                PackB<T, TVector>(b, ref packedB, pc, kc, jc, nc, nr);
+                if (pack) PackB<T, TVector>(b, ref packedB, pc, kc, jc, nc, nr);
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    PackA(a, ref packedA, ic, mc, pc, kc);
-                    for (int jr = 0; jr < nc; jr += nr)
+                    if (pack) PackA(a, ref packedA, ic, mc, pc, kc);
+                    for (int jr = 0; compute && jr < nc; jr += nr)
                     {
                         ref T bPanel = ref Unsafe.Add(ref packedB, (nint)jr * kc);
                         for (int ir = 0; ir < mc; ir += MR)
