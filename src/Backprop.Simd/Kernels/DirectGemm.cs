@@ -10,8 +10,8 @@ namespace Backprop.Simd.Kernels;
 /// <item>axpy form, C (+)= A B with B row-major: a row of C is a sum of rows of B scaled by A's
 /// elements; a 4-row by 2-register block reuses each B load four times;</item>
 /// <item>dot form, C (+)= A B^T with A and B row-major along k: C[i, j] is a dot product along
-/// k; a block of dot products shares its loads: 4 x 4 on the 512-bit path (32 registers), 3 x 4
-/// on 16 registers, then 2 x 4 and 1 x 4 for the rows left over.</item>
+/// k; a block of dot products shares its loads: 5 x 4 and 4 x 4 on the 512-bit path (32
+/// registers), 3 x 4 on 16 registers, then 2 x 4 and 1 x 4 for the rows left over.</item>
 /// </list>
 /// Every element of C is computed by the same sequence of roundings whatever block it falls in
 /// (axpy: one FMA chain over p; dot: one register chain including a masked register for the k
@@ -378,10 +378,20 @@ internal static class DirectGemm
                 int i = first;
                 if (typeof(TVector) == typeof(Simd512<T>))
                 {
-                    // 32 registers: four rows of A by four of B, 16 accumulators for two FMA pipes.
-                    for (; i + 4 <= end; i += 4)
+                    // 32 registers: fives (ten rows as two), then fours, then a 3 x 4 where six or seven are left.
+                    for (; end - i >= 9 || end - i == 5; i += 5)
+                    {
+                        Dot5x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+                    }
+
+                    for (; end - i >= 4 && end - i != 6; i += 4)
                     {
                         Dot4x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
+                    }
+
+                    for (; end - i >= 3; i += 3)
+                    {
+                        Dot3x4<T, TVector>(ref a, ref b, ref c, i, j, k, n, accumulate);
                     }
                 }
                 else
@@ -504,6 +514,71 @@ internal static class DirectGemm
         }
 
         FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c, (nint)i * n + j), s0, s1, s2, s3, ref a0, ref b0, ref b1, ref b2, ref b3, p, k);
+    }
+
+    // Five rows of A by four of B on 32 registers: 20 accumulators, five A registers and one B; a batch of
+    // ten goes as two fives instead of four, four and a 2 x 4 whose loads of W feed only two FMAs each.
+    private static void Dot5x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T a1 = ref Unsafe.Add(ref a0, k);
+        ref T a2 = ref Unsafe.Add(ref a1, k);
+        ref T a3 = ref Unsafe.Add(ref a2, k);
+        ref T a4 = ref Unsafe.Add(ref a3, k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        ref T b1 = ref Unsafe.Add(ref b0, k);
+        ref T b2 = ref Unsafe.Add(ref b1, k);
+        ref T b3 = ref Unsafe.Add(ref b2, k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s00 = zero, s01 = zero, s02 = zero, s03 = zero;
+        TVector s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+        TVector s20 = zero, s21 = zero, s22 = zero, s23 = zero;
+        TVector s30 = zero, s31 = zero, s32 = zero, s33 = zero;
+        TVector s40 = zero, s41 = zero, s42 = zero, s43 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector x0 = TVector.Load(ref a0, q), x1 = TVector.Load(ref a1, q), x2 = TVector.Load(ref a2, q), x3 = TVector.Load(ref a3, q), x4 = TVector.Load(ref a4, q);
+            TVector y = TVector.Load(ref b0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y, s00); s10 = TVector.FusedMultiplyAdd(x1, y, s10); s20 = TVector.FusedMultiplyAdd(x2, y, s20); s30 = TVector.FusedMultiplyAdd(x3, y, s30); s40 = TVector.FusedMultiplyAdd(x4, y, s40);
+            y = TVector.Load(ref b1, q);
+            s01 = TVector.FusedMultiplyAdd(x0, y, s01); s11 = TVector.FusedMultiplyAdd(x1, y, s11); s21 = TVector.FusedMultiplyAdd(x2, y, s21); s31 = TVector.FusedMultiplyAdd(x3, y, s31); s41 = TVector.FusedMultiplyAdd(x4, y, s41);
+            y = TVector.Load(ref b2, q);
+            s02 = TVector.FusedMultiplyAdd(x0, y, s02); s12 = TVector.FusedMultiplyAdd(x1, y, s12); s22 = TVector.FusedMultiplyAdd(x2, y, s22); s32 = TVector.FusedMultiplyAdd(x3, y, s32); s42 = TVector.FusedMultiplyAdd(x4, y, s42);
+            y = TVector.Load(ref b3, q);
+            s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13); s23 = TVector.FusedMultiplyAdd(x2, y, s23); s33 = TVector.FusedMultiplyAdd(x3, y, s33); s43 = TVector.FusedMultiplyAdd(x4, y, s43);
+        }
+
+        if (p < k && k >= w)
+        {
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector x0 = TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero);
+            TVector x1 = TVector.ConditionalSelect(mask, TVector.Load(ref a1, q), zero);
+            TVector x2 = TVector.ConditionalSelect(mask, TVector.Load(ref a2, q), zero);
+            TVector x3 = TVector.ConditionalSelect(mask, TVector.Load(ref a3, q), zero);
+            TVector x4 = TVector.ConditionalSelect(mask, TVector.Load(ref a4, q), zero);
+            TVector y = TVector.Load(ref b0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y, s00); s10 = TVector.FusedMultiplyAdd(x1, y, s10); s20 = TVector.FusedMultiplyAdd(x2, y, s20); s30 = TVector.FusedMultiplyAdd(x3, y, s30); s40 = TVector.FusedMultiplyAdd(x4, y, s40);
+            y = TVector.Load(ref b1, q);
+            s01 = TVector.FusedMultiplyAdd(x0, y, s01); s11 = TVector.FusedMultiplyAdd(x1, y, s11); s21 = TVector.FusedMultiplyAdd(x2, y, s21); s31 = TVector.FusedMultiplyAdd(x3, y, s31); s41 = TVector.FusedMultiplyAdd(x4, y, s41);
+            y = TVector.Load(ref b2, q);
+            s02 = TVector.FusedMultiplyAdd(x0, y, s02); s12 = TVector.FusedMultiplyAdd(x1, y, s12); s22 = TVector.FusedMultiplyAdd(x2, y, s22); s32 = TVector.FusedMultiplyAdd(x3, y, s32); s42 = TVector.FusedMultiplyAdd(x4, y, s42);
+            y = TVector.Load(ref b3, q);
+            s03 = TVector.FusedMultiplyAdd(x0, y, s03); s13 = TVector.FusedMultiplyAdd(x1, y, s13); s23 = TVector.FusedMultiplyAdd(x2, y, s23); s33 = TVector.FusedMultiplyAdd(x3, y, s33); s43 = TVector.FusedMultiplyAdd(x4, y, s43);
+            p = k;
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        FinishFour<T, TVector>(accumulate, ref c0, s00, s01, s02, s03, ref a0, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, n), s10, s11, s12, s13, ref a1, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 2 * n), s20, s21, s22, s23, ref a2, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 3 * n), s30, s31, s32, s33, ref a3, ref b0, ref b1, ref b2, ref b3, p, k);
+        FinishFour<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 4 * n), s40, s41, s42, s43, ref a4, ref b0, ref b1, ref b2, ref b3, p, k);
     }
 
     private static void Dot4x4<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)

@@ -119,6 +119,28 @@ public class GemmTests
         }
     }
 
+    // The dot form splits a block of rows into fives, fours, threes, twos and ones by what is left;
+    // at 784 inputs a block is 10 rows, so batches 1..23 pass through every split there is.
+    [Fact]
+    public void Every_split_of_a_batch_into_dot_blocks_gives_each_row_the_single_sample_bits()
+    {
+        const int inputs = 784, outputs = 30;
+        float[] w = TestData.ToFloat(TestData.Uniform(outputs * inputs, 7));
+        var y = new float[outputs];
+        for (int batch = 1; batch <= 23; batch++)
+        {
+            float[] x = TestData.ToFloat(TestData.Uniform(batch * inputs, 100 + batch));
+            var z = new float[batch * outputs];
+            Blas3.MultiplyAddTransposedBUsing<float>(GemmPath.Direct, x, w, batch, inputs, outputs, z);
+            for (int r = 0; r < batch; r++)
+            {
+                y.AsSpan().Clear();
+                Blas2.Gemv<float>(w, x.AsSpan(r * inputs, inputs), new float[outputs], outputs, inputs, y);
+                Assert.True(y.AsSpan().SequenceEqual(z.AsSpan(r * outputs, outputs)), $"batch {batch}, row {r}");
+            }
+        }
+    }
+
     [Property(MaxTest = 100, Arbitrary = [typeof(KernelArbitraries)])]
     public void Gemv_forms_match_the_twin(ShapeCase s)
     {
