@@ -415,8 +415,35 @@ internal static class DirectGemm
             }
         }
 
-        // The last n % 4 columns: four rows of A at a time against one row of B, four chains.
-        for (int j = n - n % 4; j < n; j++)
+        // The last n % 4 columns: a pair of them against five rows of A at a time (512-bit) or four, then
+        // a last single column four rows at a time; the rows left over one by one.
+        int column = n - n % 4;
+        if (n - column >= 2)
+        {
+            int r = 0;
+            if (typeof(TVector) == typeof(Simd512<T>))
+            {
+                for (; r + 5 <= m; r += 5)
+                {
+                    Dot5x2<T, TVector>(ref a, ref b, ref c, r, column, k, n, accumulate);
+                }
+            }
+
+            for (; r + 4 <= m; r += 4)
+            {
+                Dot4x2<T, TVector>(ref a, ref b, ref c, r, column, k, n, accumulate);
+            }
+
+            for (; r < m; r++)
+            {
+                Dot1x1<T, TVector>(ref a, ref b, ref c, r, column, k, n, accumulate);
+                Dot1x1<T, TVector>(ref a, ref b, ref c, r, column + 1, k, n, accumulate);
+            }
+
+            column += 2;
+        }
+
+        for (int j = column; j < n; j++)
         {
             int r = 0;
             for (; r + 4 <= m; r += 4)
@@ -429,6 +456,126 @@ internal static class DirectGemm
                 Dot1x1<T, TVector>(ref a, ref b, ref c, r, j, k, n, accumulate);
             }
         }
+    }
+
+    // Five rows of A against two rows of B: a pair of the columns the 4-wide blocks leave over.
+    private static void Dot5x2<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T a1 = ref Unsafe.Add(ref a0, k);
+        ref T a2 = ref Unsafe.Add(ref a1, k);
+        ref T a3 = ref Unsafe.Add(ref a2, k);
+        ref T a4 = ref Unsafe.Add(ref a3, k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        ref T b1 = ref Unsafe.Add(ref b0, k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero, s40 = zero, s41 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector y0 = TVector.Load(ref b0, q), y1 = TVector.Load(ref b1, q);
+            TVector x0 = TVector.Load(ref a0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y0, s00); s01 = TVector.FusedMultiplyAdd(x0, y1, s01);
+            TVector x1 = TVector.Load(ref a1, q);
+            s10 = TVector.FusedMultiplyAdd(x1, y0, s10); s11 = TVector.FusedMultiplyAdd(x1, y1, s11);
+            TVector x2 = TVector.Load(ref a2, q);
+            s20 = TVector.FusedMultiplyAdd(x2, y0, s20); s21 = TVector.FusedMultiplyAdd(x2, y1, s21);
+            TVector x3 = TVector.Load(ref a3, q);
+            s30 = TVector.FusedMultiplyAdd(x3, y0, s30); s31 = TVector.FusedMultiplyAdd(x3, y1, s31);
+            TVector x4 = TVector.Load(ref a4, q);
+            s40 = TVector.FusedMultiplyAdd(x4, y0, s40); s41 = TVector.FusedMultiplyAdd(x4, y1, s41);
+        }
+
+        if (p < k && k >= w)
+        {
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector y0 = TVector.Load(ref b0, q), y1 = TVector.Load(ref b1, q);
+            TVector x0 = TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero);
+            s00 = TVector.FusedMultiplyAdd(x0, y0, s00); s01 = TVector.FusedMultiplyAdd(x0, y1, s01);
+            TVector x1 = TVector.ConditionalSelect(mask, TVector.Load(ref a1, q), zero);
+            s10 = TVector.FusedMultiplyAdd(x1, y0, s10); s11 = TVector.FusedMultiplyAdd(x1, y1, s11);
+            TVector x2 = TVector.ConditionalSelect(mask, TVector.Load(ref a2, q), zero);
+            s20 = TVector.FusedMultiplyAdd(x2, y0, s20); s21 = TVector.FusedMultiplyAdd(x2, y1, s21);
+            TVector x3 = TVector.ConditionalSelect(mask, TVector.Load(ref a3, q), zero);
+            s30 = TVector.FusedMultiplyAdd(x3, y0, s30); s31 = TVector.FusedMultiplyAdd(x3, y1, s31);
+            TVector x4 = TVector.ConditionalSelect(mask, TVector.Load(ref a4, q), zero);
+            s40 = TVector.FusedMultiplyAdd(x4, y0, s40); s41 = TVector.FusedMultiplyAdd(x4, y1, s41);
+            p = k;
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        FinishTwo<T, TVector>(accumulate, ref c0, s00, s01, ref a0, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, n), s10, s11, ref a1, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 2 * n), s20, s21, ref a2, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 3 * n), s30, s31, ref a3, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 4 * n), s40, s41, ref a4, ref b0, ref b1, p, k);
+    }
+
+    // Four rows of A against two rows of B: a pair of the columns the 4-wide blocks leave over.
+    private static void Dot4x2<T, TVector>(ref T a, ref T b, ref T c, int i, int j, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        int w = TVector.Count;
+        ref T a0 = ref Unsafe.Add(ref a, (nint)i * k);
+        ref T a1 = ref Unsafe.Add(ref a0, k);
+        ref T a2 = ref Unsafe.Add(ref a1, k);
+        ref T a3 = ref Unsafe.Add(ref a2, k);
+        ref T b0 = ref Unsafe.Add(ref b, (nint)j * k);
+        ref T b1 = ref Unsafe.Add(ref b0, k);
+        TVector zero = TVector.Create(T.Zero);
+        TVector s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+        int p = 0;
+        for (; p + w <= k; p += w)
+        {
+            nuint q = (nuint)p;
+            TVector y0 = TVector.Load(ref b0, q), y1 = TVector.Load(ref b1, q);
+            TVector x0 = TVector.Load(ref a0, q);
+            s00 = TVector.FusedMultiplyAdd(x0, y0, s00); s01 = TVector.FusedMultiplyAdd(x0, y1, s01);
+            TVector x1 = TVector.Load(ref a1, q);
+            s10 = TVector.FusedMultiplyAdd(x1, y0, s10); s11 = TVector.FusedMultiplyAdd(x1, y1, s11);
+            TVector x2 = TVector.Load(ref a2, q);
+            s20 = TVector.FusedMultiplyAdd(x2, y0, s20); s21 = TVector.FusedMultiplyAdd(x2, y1, s21);
+            TVector x3 = TVector.Load(ref a3, q);
+            s30 = TVector.FusedMultiplyAdd(x3, y0, s30); s31 = TVector.FusedMultiplyAdd(x3, y1, s31);
+        }
+
+        if (p < k && k >= w)
+        {
+            TVector mask = Elementwise.TailMask<T, TVector>(k - p);
+            nuint q = (nuint)(k - w);
+            TVector y0 = TVector.Load(ref b0, q), y1 = TVector.Load(ref b1, q);
+            TVector x0 = TVector.ConditionalSelect(mask, TVector.Load(ref a0, q), zero);
+            s00 = TVector.FusedMultiplyAdd(x0, y0, s00); s01 = TVector.FusedMultiplyAdd(x0, y1, s01);
+            TVector x1 = TVector.ConditionalSelect(mask, TVector.Load(ref a1, q), zero);
+            s10 = TVector.FusedMultiplyAdd(x1, y0, s10); s11 = TVector.FusedMultiplyAdd(x1, y1, s11);
+            TVector x2 = TVector.ConditionalSelect(mask, TVector.Load(ref a2, q), zero);
+            s20 = TVector.FusedMultiplyAdd(x2, y0, s20); s21 = TVector.FusedMultiplyAdd(x2, y1, s21);
+            TVector x3 = TVector.ConditionalSelect(mask, TVector.Load(ref a3, q), zero);
+            s30 = TVector.FusedMultiplyAdd(x3, y0, s30); s31 = TVector.FusedMultiplyAdd(x3, y1, s31);
+            p = k;
+        }
+
+        ref T c0 = ref Unsafe.Add(ref c, (nint)i * n + j);
+        FinishTwo<T, TVector>(accumulate, ref c0, s00, s01, ref a0, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, n), s10, s11, ref a1, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 2 * n), s20, s21, ref a2, ref b0, ref b1, p, k);
+        FinishTwo<T, TVector>(accumulate, ref Unsafe.Add(ref c0, 3 * n), s30, s31, ref a3, ref b0, ref b1, p, k);
+    }
+
+    // Two neighbouring elements of one row of C, as FinishFour.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishTwo<T, TVector>(bool accumulate, ref T c, TVector s0, TVector s1, ref T aRow, ref T b0, ref T b1, int p, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        c = Finish(accumulate, c, TVector.Sum(s0), ref aRow, ref b0, p, k);
+        Unsafe.Add(ref c, 1) = Finish(accumulate, Unsafe.Add(ref c, 1), TVector.Sum(s1), ref aRow, ref b1, p, k);
     }
 
     // Four rows of A against one row of B: the columns of C that the 4-wide blocks leave over.
