@@ -8,7 +8,7 @@ using Backprop.Simd.Server;
 //   POST /predict        {"input": [...]}, {"inputs": {"name": value, ...}} or raw little-endian float32
 //                        (Content-Type: application/octet-stream) -> {"class": k, "label": "...", "output": [...]}
 //                        for classification, {"output": [...], "names": [...]} for regression
-//   POST /predict/batch  {"inputs": [[...], ...]} (or raw float32 rows), at most 10,000 rows -> {"results": [...]}
+//   POST /predict/batch  {"inputs": [[...], ...]} (or raw float32 rows), at most 10,000 rows (and 2^22 outputs) -> {"results": [...]}
 //   GET /health          layout, task, sizes and names;  GET /stats  requests, GC counts and the budget below
 // --max-floats-in-flight N (default 4,194,304, 16 MiB): the floats of rows that large requests (batches) may hold
 // at once; a request waits for its share (one chunk of 65,536 floats for most models) before it reads its body.
