@@ -30,6 +30,7 @@ def main():
     body = ('{"inputs": [' + ",".join([row] * rows) + "]}").encode()
     start = rss_mb(a.pid); peak = start; statuses = {}
     stop = False
+    lock = threading.Lock()
     def watch():
         nonlocal peak
         while not stop:
@@ -42,7 +43,8 @@ def main():
             r = c.getresponse(); r.read(); s = r.status
         except Exception as e:
             s = type(e).__name__
-        statuses[s] = statuses.get(s, 0) + 1
+        with lock:
+            statuses[s] = statuses.get(s, 0) + 1
     w = threading.Thread(target=watch); w.start()
     for _ in range(a.rounds):
         ts = [threading.Thread(target=post) for _ in range(a.parallel)]
@@ -50,5 +52,9 @@ def main():
     time.sleep(10); stop = True; w.join()
     print(f"body {len(body)/1e6:.1f} MB ({rows} rows of {n0}), {a.parallel} parallel x {a.rounds} rounds, statuses {statuses}")
     print(f"RSS start {start:.0f} MB, peak {peak:.0f} MB, 10 s after {rss_mb(a.pid):.0f} MB")
+    try:
+        print("server /stats after:", urllib.request.urlopen(a.url + "/stats").read().decode())
+    except Exception as e:
+        print("server /stats after: unavailable:", e)
 
 main()

@@ -32,14 +32,23 @@ internal sealed class OutputClaim : IDisposable
             for (int j = 0; j < i; j++)
             {
                 (string other, string otherPath) = outputs[j];
-                if (OutputFile.SameFile(path, otherPath)) throw new UsageException($"{option} '{path}' and {other} '{otherPath}' are the same file ({OutputFile.Resolve(path)}): one would overwrite the other.");
+                if (OutputFile.SameFile(path, otherPath))
+                {
+                    string same = OutputFile.HardLinks(path, otherPath) ? "hard links of one file" : $"the same file ({OutputFile.Resolve(path)})";
+                    throw new UsageException($"{option} '{path}' and {other} '{otherPath}' are {same}: one would overwrite the other.");
+                }
             }
 
             foreach ((string input, string? inputPath) in inputs)
             {
                 // A resumed checkpoint is the one a new stop overwrites: that is the point of it.
                 if (inputPath is null || input == "--resume" && i == 1) continue;
-                if (OutputFile.SameFile(path, inputPath)) throw new UsageException($"{option} '{path}' is the input {input} '{inputPath}': writing it would destroy the data.");
+                if (!OutputFile.SameFile(path, inputPath)) continue;
+
+                // A hard link (one inode, two names) is refused like a symbolic link: one file is both the input and the output.
+                throw new UsageException(OutputFile.HardLinks(path, inputPath)
+                    ? $"{option} '{path}' is a hard link of the input {input} '{inputPath}' (one file under two names): writing it would replace the data; pick another {option}."
+                    : $"{option} '{path}' is the input {input} '{inputPath}': writing it would destroy the data.");
             }
         }
 

@@ -40,6 +40,7 @@ internal static class TrainCommand
         Option<ulong> seed = CommonOptions.Seed();
         Option<int> threads = new("--threads") { Description = "Most worker threads over each mini-batch (each gets at least 32 samples)", DefaultValueFactory = _ => 1 };
         Option<string?> init = new("--init") { Description = "scaled (N(0,1/n_in)) | nielsen (N(0,1)) | xavier | he (default: scaled for MNIST, he otherwise)" };
+        Option<bool> noDivergenceCheck = new("--no-divergence-check") { Description = "Do not stop a run whose cost grows a millionfold or whose parameters pass 1e6 (NaN and infinity still stop it); kept in checkpoints" };
         Option<int?> earlyStopping = new("--early-stopping") { Description = "Stop after N epochs without a better validation result (default for CSV/.npy: 20; 0 turns it off)" };
         Option<double?> testFraction = new("--test-fraction") { Description = "CSV/.npy without --test: share held out for the test (default 0.2, seeded, stratified for classes)" };
         Option<double?> validationFraction = new("--validation-fraction") { Description = "Share of the training split for model selection (default 0.1 for CSV/.npy and with --early-stopping, else 0)" };
@@ -54,7 +55,7 @@ internal static class TrainCommand
         {
             layers, hidden, activation, outputActivation, cost, epochs, batch, eta, lambda, momentum,
             optimizer, beta1, beta2, adamEpsilon, weightDecay, schedule, stepSize, gamma, cosineSteps, minEta, warmup, clipNorm,
-            seed, threads, init, earlyStopping,
+            seed, threads, init, earlyStopping, noDivergenceCheck,
             testFraction, validationFraction, standardize, output, plot, json, resume, force,
         };
         data.AddTo(command);
@@ -143,6 +144,12 @@ internal static class TrainCommand
                 Threads = result.GetValue(threads),
                 EarlyStoppingPatience = Patience(result.GetValue(earlyStopping), tabular && sets.Validation is not null, picked),
             };
+            if (result.GetValue(noDivergenceCheck))
+            {
+                // Infinity is each check's own "off" (TrainingOptions); a non-finite cost or parameter still stops the run.
+                options = options with { CostGrowthLimit = double.PositiveInfinity, ParameterLimit = double.PositiveInfinity };
+            }
+
             try
             {
                 options.Validate();

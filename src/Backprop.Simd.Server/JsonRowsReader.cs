@@ -8,25 +8,20 @@ namespace Backprop.Simd.Server;
 /// <summary>
 /// Reads a /predict or /predict/batch JSON body as it arrives, token by token with a
 /// <see cref="Utf8JsonReader"/> over the request pipe, writing each number straight into a float
-/// buffer rented from <see cref="Rows"/>: no tree, no float[][] and no copy of the body, so memory
-/// is the rows themselves, and a row or a batch that is too long stops the read at the value that
-/// makes it too long. Shapes: <c>{"input": [n0 numbers]}</c> or <c>{"inputs": {"name": number, ...}}</c>
+/// the <see cref="RequestRows"/> of the request, which predicts each chunk of rows as it fills: no tree,
+/// no float[][] and no copy of the body, so memory is one chunk of rows and the replies, and a row or a
+/// batch that is too long stops the read at the value that makes it too long. Shapes: <c>{"input": [n0 numbers]}</c> or <c>{"inputs": {"name": number, ...}}</c>
 /// for one row, <c>{"inputs": [[n0 numbers], ...]}</c> for a batch; other properties are skipped.
 /// </summary>
 internal sealed class JsonRowsReader
 {
-    /// <summary>Buffers for rows and outputs: a few per size are kept, bigger ones go back to the GC.</summary>
-    public static readonly ArrayPool<float> Rows = ArrayPool<float>.Create(maxArrayLength: 1 << 20, maxArraysPerBucket: 64);
-
-    /// <summary>Floats in one chunk of rows: chunks stay in the pool's sizes, so a large batch leaves no garbage behind.</summary>
-    private const int ChunkFloats = 1 << 16;
-
     private enum Place { Start, Top, ValueOf, Row, Named, NamedValue, Batch, Skip, Done }
 
     private readonly int _n0, _maxRows;
     private readonly bool _batch;
     private readonly IReadOnlyDictionary<string, int> _names;
     private readonly string _shape;
+    private readonly RequestRows _rows;
     private Place _place = Place.Start, _afterSkip;
     private string _property = "";
     private int _namedIndex = -1, _skipDepth, _column, _seen;
@@ -34,37 +29,24 @@ internal sealed class JsonRowsReader
     private bool _sawBatch;
     private JsonReaderState _state;
 
-    private JsonRowsReader(int n0, int maxRows, bool batch, IReadOnlyDictionary<string, int> names)
+    private JsonRowsReader(RequestRows rows, int n0, int maxRows, bool batch, IReadOnlyDictionary<string, int> names)
     {
-        (_n0, _maxRows, _batch, _names) = (n0, maxRows, batch, names);
+        (_rows, _n0, _maxRows, _batch, _names) = (rows, n0, maxRows, batch, names);
         _shape = batch ? """{"inputs": [[...], ...]}""" : """{"input": [...]}""";
-        RowsPerChunk = Math.Max(1, Math.Min(maxRows, ChunkFloats / n0));
-        Chunks.Add(Rows.Rent(RowsPerChunk * n0));
     }
 
-    /// <summary>The rows read, <see cref="RowsPerChunk"/> rows of n0 to a chunk; <see cref="Release"/> gives them back to <see cref="Rows"/>.</summary>
-    public List<float[]> Chunks { get; } = [];
-
-    /// <summary>Rows in each chunk (the last may hold fewer).</summary>
-    public int RowsPerChunk { get; }
-
-    /// <summary>Returns the chunks to the pool.</summary>
-    public void Release()
-    {
-        foreach (float[] chunk in Chunks) Rows.Return(chunk);
-        Chunks.Clear();
-    }
-
-    /// <summary>Rows read.</summary>
-    public int Count { get; private set; }
+    private int Count => _rows.Count;
 
     /// <summary>What is wrong with the body, or null.</summary>
     public string? Error { get; private set; }
 
-    /// <summary>Reads the whole body; on an error (in <see cref="JsonRowsReader.Error"/>) the rest is left unread.</summary>
-    public static async Task<JsonRowsReader> Read(PipeReader body, int n0, int maxRows, bool batch, IReadOnlyDictionary<string, int> names)
+    /// <summary>
+    /// Reads the whole body into <paramref name="rows"/> (which predicts as its chunks fill, and the rest at the end);
+    /// on an error (in <see cref="JsonRowsReader.Error"/>) the rest is left unread.
+    /// </summary>
+    public static async Task<JsonRowsReader> Read(PipeReader body, RequestRows rows, int n0, int maxRows, bool batch, IReadOnlyDictionary<string, int> names)
     {
-        var reader = new JsonRowsReader(n0, maxRows, batch, names);
+        var reader = new JsonRowsReader(rows, n0, maxRows, batch, names);
         while (reader.Error is null)
         {
             ReadResult result = await body.ReadAsync();
@@ -76,10 +58,6 @@ internal sealed class JsonRowsReader
             catch (JsonException e)
             {
                 reader.Error = $"the body is not {reader._shape} as JSON: {e.Message}";
-            }
-            catch (InvalidOperationException)
-            {
-                reader.Error = $"the body is not {reader._shape} as JSON: a property name is not valid UTF-8"; // from GetString
             }
             finally
             {
@@ -94,6 +72,7 @@ internal sealed class JsonRowsReader
         }
 
         if (reader.Error is null) reader.Finish();
+        if (reader.Error is null) rows.Finish();
         return reader;
     }
 
@@ -133,8 +112,13 @@ internal sealed class JsonRowsReader
             case Place.Row:
                 if (token == JsonTokenType.EndArray)
                 {
-                    if (_column != _n0) Error = $"{RowName()} has {_column} values; the model takes {_n0}";
-                    Count++;
+                    if (_column != _n0)
+                    {
+                        Error = $"{RowName()} has {_column} values; the model takes {_n0}";
+                        break;
+                    }
+
+                    _rows.EndRow();
                     _place = _batch ? Place.Batch : Place.Top;
                 }
                 else
@@ -152,12 +136,20 @@ internal sealed class JsonRowsReader
             case Place.Named:
                 if (token == JsonTokenType.EndObject)
                 {
-                    Count = 1;
-                    _place = Place.Top;
+                    _place = Place.Top; // the row ends in Finish, once every name is known to be there
                 }
                 else
                 {
-                    _property = json.GetString()!;
+                    try
+                    {
+                        _property = json.GetString()!;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Error = $"the body is not {_shape} as JSON: a property name is not valid UTF-8";
+                        break;
+                    }
+
                     _namedIndex = _names.TryGetValue(_property, out int j) ? j : -1;
                     _place = Place.NamedValue;
                 }
@@ -172,9 +164,13 @@ internal sealed class JsonRowsReader
                 {
                     Error = $"input '{_property}' is a {Describe(token)}, not a number";
                 }
-                else if (ToFloat(ref json, $"input '{_property}'") is float value)
+                else if (ToFloat(ref json) is not float value)
                 {
-                    Chunks[0][_namedIndex] = value;
+                    Error = $"input '{_property}' {Beyond(ref json)}";
+                }
+                else
+                {
+                    _rows.Set(_namedIndex, value);
                     if (!_given![_namedIndex]) _seen++;
                     _given[_namedIndex] = true;
                     _place = Place.Named;
@@ -235,8 +231,6 @@ internal sealed class JsonRowsReader
 
     private void StartRow()
     {
-        if (Count / RowsPerChunk >= Chunks.Count) Chunks.Add(Rows.Rent(RowsPerChunk * _n0));
-
         _column = 0;
         _place = Place.Row;
     }
@@ -251,19 +245,23 @@ internal sealed class JsonRowsReader
         {
             Error = $"{RowName()}: value {_column} is a {Describe(token)}, not a number";
         }
-        else if (ToFloat(ref json, $"{RowName()}: value {_column}") is float value)
+        else if (ToFloat(ref json) is float value)
         {
-            Chunks[Count / RowsPerChunk][(Count % RowsPerChunk) * _n0 + _column++] = value;
+            _rows.Set(_column++, value);
+        }
+        else
+        {
+            Error = $"{RowName()}: value {_column} {Beyond(ref json)}";
         }
     }
 
-    // JSON has no NaN or infinity, but 1e39 is beyond float32: an error, not an infinity.
-    private float? ToFloat(ref Utf8JsonReader json, string what)
-    {
-        if (json.TryGetDouble(out double value) && Math.Abs(value) <= float.MaxValue) return (float)value;
-        Error = $"{what} is {System.Text.Encoding.UTF8.GetString(json.HasValueSequence ? json.ValueSequence.ToArray() : json.ValueSpan.ToArray())}, beyond float32 (at most {float.MaxValue.ToString(CultureInfo.InvariantCulture)} in size)";
-        return null;
-    }
+    // JSON has no NaN or infinity, but 1e39 is beyond float32: an error (null), not an infinity.
+    private static float? ToFloat(ref Utf8JsonReader json) =>
+        json.TryGetDouble(out double value) && Math.Abs(value) <= float.MaxValue ? (float)value : null;
+
+    // What is wrong with a number ToFloat refused; made only then, so that a number read costs no string.
+    private static string Beyond(ref Utf8JsonReader json) =>
+        $"is {System.Text.Encoding.UTF8.GetString(json.HasValueSequence ? json.ValueSequence.ToArray() : json.ValueSpan.ToArray())}, beyond float32 (at most {float.MaxValue.ToString(CultureInfo.InvariantCulture)} in size)";
 
     private void Finish()
     {
@@ -273,6 +271,10 @@ internal sealed class JsonRowsReader
             {
                 string missing = _names.First(n => !_given[n.Value]).Key;
                 Error = $"inputs has no '{missing}'; the model takes {string.Join(", ", _names.OrderBy(n => n.Value).Select(n => $"'{n.Key}'"))}";
+            }
+            else
+            {
+                _rows.EndRow();
             }
         }
         else if (Count == 0 && !_batch)

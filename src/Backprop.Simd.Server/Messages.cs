@@ -13,13 +13,18 @@ internal sealed record PredictReply(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Names);
 
 /// <summary>POST /predict/batch: one reply per row, in order.</summary>
-internal sealed record BatchReply(PredictReply[] Results);
+internal sealed record BatchReply(IReadOnlyList<PredictReply> Results);
 
 /// <summary>GET /health: the model's layout, task, sizes and names.</summary>
 internal sealed record HealthReply(string Status, string Model, string Task, int InputSize, int OutputSize, IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames);
 
-/// <summary>GET /stats: requests served and the garbage collections so far.</summary>
-internal sealed record StatsReply(long Requests, int Gen0, int Gen1, int Gen2);
+/// <summary>
+/// GET /stats: requests served, the garbage collections so far and the managed heap's size and committed memory
+/// after the last one; the floats of rows the large requests may
+/// hold at once (the budget), hold now, the requests waiting for their share, and the collections that gave a
+/// burst's memory back.
+/// </summary>
+internal sealed record StatsReply(long Requests, int Gen0, int Gen1, int Gen2, long GcHeapBytes, long GcCommittedBytes, long FloatBudget, long FloatsInFlight, int WaitingForBudget, long IdleCollections);
 
 /// <summary>Any 4xx or 5xx, as application/problem+json (RFC 9457): <c>detail</c> says what is wrong, <c>error</c> repeats it for clients of the first version.</summary>
 internal sealed record ProblemReply(string Type, string Title, int Status, string Detail, string Error);

@@ -16,31 +16,60 @@ namespace Backprop.Simd.Server;
 /// <see cref="Predictor"/> (which applies the schema's standardisations) and shapes the reply by the
 /// task. Every problem with a request is a 4xx problem (RFC 9457) whose detail says what is wrong.
 /// </summary>
-internal sealed class PredictionService(Predictor predictor)
+internal sealed class PredictionService
 {
     /// <summary>The most rows one /predict/batch request may carry.</summary>
     public const int MaxBatchRows = 10_000;
+
+    /// <summary>The most output values one /predict/batch reply may carry (fewer rows than <see cref="MaxBatchRows"/> for models of more than 419 outputs).</summary>
+    public const int MaxBatchOutputs = 1 << 22;
+
+    // Rows to a buffer: one unit of the budget holds them with their outputs.
+    private readonly int _chunkRows;
+
+    private readonly Predictor _predictor;
+    private readonly RowBudget _budget;
+    private readonly int _maxBatchRows;
+    private readonly Func<float[], PredictReply> _reply;
+
+    /// <summary>The service of <paramref name="predictor"/>, whose large requests share <paramref name="budget"/>.</summary>
+    public PredictionService(Predictor predictor, RowBudget budget)
+    {
+        (_predictor, _budget) = (predictor, budget);
+        _chunkRows = Math.Max(1, RowBudget.UnitFloats / (predictor.InputSize + _predictor.OutputSize));
+        _maxBatchRows = Math.Clamp(MaxBatchOutputs / _predictor.OutputSize, 1, MaxBatchRows);
+        _labels = Enumerable.Range(0, _predictor.OutputSize).Select(_predictor.Schema.ClassName).ToArray();
+        _nameIndex = _predictor.Schema.InputNames.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => p.j);
+        _nameBytes = _predictor.Schema.InputNames.Sum(name => 2L * name.Length + 8);
+        _reply = Reply; // one delegate for every request, not one each
+    }
 
     private const string OctetStream = "application/octet-stream";
 
     private long _requests;
 
     // Schema.ClassName of each output, made once rather than per request.
-    private readonly string[] _labels = Enumerable.Range(0, predictor.OutputSize).Select(predictor.Schema.ClassName).ToArray();
+    private readonly string[] _labels;
 
     // Each input name's place in a row, and what the names may add to a body.
-    private readonly Dictionary<string, int> _nameIndex = predictor.Schema.InputNames.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => p.j);
-    private readonly long _nameBytes = predictor.Schema.InputNames.Sum(name => 2L * name.Length + 8);
+    private readonly Dictionary<string, int> _nameIndex;
+    private readonly long _nameBytes;
 
-    private DataSchema Schema => predictor.Schema;
+    private DataSchema Schema => _predictor.Schema;
 
     private bool IsClassification => Schema.Task == LearningTask.Classification;
 
     public HealthReply Health() => new(
-        "ok", predictor.Layout.ToString(), IsClassification ? "classification" : "regression",
-        predictor.InputSize, predictor.OutputSize, Schema.InputNames, Schema.OutputNames);
+        "ok", _predictor.Layout.ToString(), IsClassification ? "classification" : "regression",
+        _predictor.InputSize, _predictor.OutputSize, Schema.InputNames, Schema.OutputNames);
 
-    public StatsReply Stats() => new(Interlocked.Read(ref _requests), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    public StatsReply Stats()
+    {
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+        return new(
+            Interlocked.Read(ref _requests), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), gc.HeapSizeBytes, gc.TotalCommittedBytes,
+        (long)_budget.Units * RowBudget.UnitFloats, (long)_budget.InUse * RowBudget.UnitFloats, _budget.Waiting, _budget.Collections);
+    }
 
     /// <summary>Bytes a JSON number may take with its separator and some white space (a float32 round-trips in at most 15 characters).</summary>
     public const int BytesPerNumber = 32;
@@ -66,7 +95,7 @@ internal sealed class PredictionService(Predictor predictor)
 
     private async Task<IResult> Answer(HttpRequest request, bool batch)
     {
-        int n0 = predictor.InputSize, maxRows = batch ? MaxBatchRows : 1;
+        int n0 = _predictor.InputSize, maxRows = batch ? _maxBatchRows : 1;
         BodyKind kind = KindOf(request.ContentType);
         if (kind == BodyKind.Other)
         {
@@ -80,61 +109,55 @@ internal sealed class PredictionService(Predictor predictor)
         if (request.ContentLength > limit)
         {
             return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"the body has {request.ContentLength} bytes; the model {predictor.Layout} takes at most {limit} bytes{(batch ? $" ({MaxBatchRows} rows)" : "")}");
+                $"the body has {request.ContentLength} bytes; the model {_predictor.Layout} takes at most {limit} bytes{(batch ? $" ({maxRows} rows)" : "")}");
         }
 
-        float[] inputs;
-        int count;
-        if (kind == BodyKind.Floats)
-        {
-            (float[]? values, long bytes) = await ReadFloats(request.BodyReader, 4L * n0 * maxRows);
-            if (values is null || values.Length % n0 != 0 || (!batch && values.Length != n0))
-            {
-                return BadRequest(batch
-                    ? $"the body has {bytes} bytes, not a whole number of rows of {n0} float32 values ({4L * n0} bytes each, at most {MaxBatchRows} rows)"
-                    : $"the body has {(bytes > 4L * n0 ? "more than " + (4L * n0) : bytes)} bytes; the model {predictor.Layout} takes {n0} float32 values ({4L * n0} bytes, little-endian)");
-            }
-
-            (inputs, count) = (values, values.Length / n0);
-            int bad = NonFinite.IndexOf(inputs);
-            if (bad >= 0) return BadRequest($"{(batch ? $"row {bad / n0}" : "input")}: value {bad % n0} is {inputs[bad].ToString(CultureInfo.InvariantCulture)}; inputs must be finite");
-            return Reply([inputs], count, count, batch);
-        }
-
-        JsonRowsReader body = await JsonRowsReader.Read(request.BodyReader, n0, maxRows, batch, _nameIndex);
+        // One buffer of rows for the request, no longer than its body can fill (a JSON row of n0 numbers takes at
+        // least 2 n0 + 1 bytes, and a comma after it; a raw one 4 n0), and its share of the budget, waited for.
+        long length = request.ContentLength ?? limit;
+        long bound = kind == BodyKind.Floats ? length / (4L * n0) : (length + 1) / (2L * n0 + 2);
+        int rowsPerChunk = (int)Math.Clamp(Math.Min(bound, _chunkRows), 1, maxRows);
+        int units = _budget.UnitsFor(RequestRows.FloatsFor(rowsPerChunk, n0, _predictor.OutputSize, batch));
+        await _budget.Take(units, request.HttpContext.RequestAborted);
+        var rows = new RequestRows(_predictor, rowsPerChunk, batch, units > 0 ? RowBudget.Buffers : ArrayPool<float>.Shared, _reply);
         try
         {
-            if (body.Error is not null) return BadRequest(body.Error.Replace("the model takes", $"the model {predictor.Layout} takes", StringComparison.Ordinal));
-            return Reply(body.Chunks, body.RowsPerChunk, body.Count, batch);
+            if (kind == BodyKind.Floats)
+            {
+                long bytes = await ReadFloats(request.BodyReader, rows, 4L * n0 * maxRows);
+                if (bytes < 0 || bytes % (4L * n0) != 0 || (!batch && bytes != 4L * n0))
+                {
+                    return BadRequest(batch
+                        ? $"the body has {Math.Abs(bytes)} bytes, not a whole number of rows of {n0} float32 values ({4L * n0} bytes each, at most {maxRows} rows)"
+                        : $"the body has {(bytes < 0 ? "more than " + (4L * n0) : bytes)} bytes; the model {_predictor.Layout} takes {n0} float32 values ({4L * n0} bytes, little-endian)");
+                }
+
+                rows.Finish();
+                if (rows.BadInput is (int row and >= 0, int index, float value))
+                {
+                    return BadRequest($"{(batch ? $"row {row}" : "input")}: value {index} is {value.ToString(CultureInfo.InvariantCulture)}; inputs must be finite");
+                }
+            }
+            else
+            {
+                JsonRowsReader body = await JsonRowsReader.Read(request.BodyReader, rows, n0, maxRows, batch, _nameIndex);
+                if (body.Error is not null) return BadRequest(body.Error.Replace("the model takes", $"the model {_predictor.Layout} takes", StringComparison.Ordinal));
+            }
+
+            // An output that overflows is the input's fault: a 422 naming the row and the output.
+            if (rows.BadOutput is (int bad and >= 0, int output, float overflowed))
+            {
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Output out of range",
+                    $"{(batch ? $"row {bad}" : "the input")}: output {output} of the model {_predictor.Layout} is {overflowed.ToString(CultureInfo.InvariantCulture)}; the input is beyond what the model can take");
+            }
+
+            return batch ? Results.Ok(new BatchReply(rows.Replies)) : Results.Ok(rows.Single);
         }
         finally
         {
-            body.Release();
+            rows.Release();
+            _budget.Give(units);
         }
-    }
-
-    // Predicts the rows and shapes the reply; an output that overflows is the input's fault, a 422 naming the row and the output.
-    private IResult Reply(IReadOnlyList<float[]> chunks, int rowsPerChunk, int count, bool batch)
-    {
-        int n0 = predictor.InputSize, nL = predictor.OutputSize;
-        var outputs = new float[count * nL];
-        for (int first = 0, chunk = 0; first < count; first += rowsPerChunk, chunk++)
-        {
-            int rows = Math.Min(rowsPerChunk, count - first);
-            predictor.PredictBatch(chunks[chunk].AsSpan(0, rows * n0), rows, outputs.AsSpan(first * nL, rows * nL));
-        }
-
-        int bad = NonFinite.IndexOf(outputs);
-        if (bad >= 0)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "Output out of range",
-                $"{(batch ? $"row {bad / nL}" : "the input")}: output {bad % nL} of the model {predictor.Layout} is {outputs[bad].ToString(CultureInfo.InvariantCulture)}; the input is beyond what the model can take");
-        }
-
-        if (!batch) return Results.Ok(Reply(outputs));
-        var results = new PredictReply[count];
-        for (int row = 0; row < count; row++) results[row] = Reply(outputs.AsSpan(row * nL, nL).ToArray());
-        return Results.Ok(new BatchReply(results));
     }
 
     private PredictReply Reply(float[] output)
@@ -159,36 +182,24 @@ internal sealed class PredictionService(Predictor predictor)
             ? BodyKind.Json : BodyKind.Other;
     }
 
-    // All of the body as little-endian floats, or null (with the bytes seen) when it is longer than maxBytes or not whole floats.
-    private static async Task<(float[]?, long)> ReadFloats(PipeReader reader, long maxBytes)
+    // The body as little-endian floats into rows, as it arrives: its length in bytes, or minus the bytes seen once it is longer than maxBytes.
+    private static async Task<long> ReadFloats(PipeReader reader, RequestRows rows, long maxBytes)
     {
+        long length = 0;
         while (true)
         {
             ReadResult result = await reader.ReadAsync();
             ReadOnlySequence<byte> buffer = result.Buffer;
-            long length = buffer.Length;
-            if (length > maxBytes || (result.IsCompleted && length % sizeof(float) != 0))
+            length += buffer.Length;
+            if (length > maxBytes)
             {
                 reader.AdvanceTo(buffer.End);
-                return (null, length);
+                return -length;
             }
 
-            if (result.IsCompleted)
-            {
-                var values = new float[length / sizeof(float)];
-                Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-                buffer.CopyTo(bytes);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    Span<int> words = MemoryMarshal.Cast<float, int>(values.AsSpan());
-                    System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(words, words);
-                }
-
-                reader.AdvanceTo(buffer.End);
-                return (values, length);
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
+            foreach (ReadOnlyMemory<byte> segment in buffer) rows.AddBytes(segment.Span);
+            reader.AdvanceTo(buffer.End);
+            if (result.IsCompleted) return length;
         }
     }
 

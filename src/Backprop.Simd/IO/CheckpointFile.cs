@@ -14,6 +14,7 @@ namespace Backprop.Simd;
 /// [version 3:] optimizer, schedule (byte), beta1, beta2, Adam epsilon, weight decay, gamma, eta_min, clip norm (NaN: none) (float64),
 /// step size, cosine steps, warm-up steps (int32), optimizer steps (int64), second moment length, second moment (float32 each),
 /// best epoch (int32), best accuracy, best cost (float64), epochs since best (int32), best parameters length, best parameters (float32 each) [version 2],
+/// [version 4:] cost growth limit, parameter limit (NaN: automatic) (float64; infinity: the check is off),
 /// metadata length, metadata (UTF-8), CRC-32
 /// </code>
 /// Saved atomically like a model file; loading checks every length against the file's.
@@ -22,8 +23,11 @@ public static class CheckpointFile
 {
     private static ReadOnlySpan<byte> Magic => "BPSIMDCK"u8;
 
-    /// <summary>The version written; version 1 (without the model selection fields) is read too.</summary>
-    public const int Version = 3;
+    /// <summary>
+    /// The version written. Versions 1 (without the model selection fields) and 3 (without the divergence
+    /// limits, which a resumed run then takes at their defaults) are read too.
+    /// </summary>
+    public const int Version = 4;
 
     /// <summary>Saves a checkpoint atomically.</summary>
     public static void Save(string path, SavedModel model, TrainingCheckpoint state, string metadata)
@@ -56,6 +60,7 @@ public static class CheckpointFile
         w.Write(state.BestEpoch); w.Write(state.BestAccuracy); w.Write(state.BestCost); w.Write(state.EpochsSinceBest);
         w.Write(state.BestParameters.Length);
         foreach (float p in state.BestParameters) w.Write(p);
+        w.Write(o.CostGrowthLimit); w.Write(o.ParameterLimit ?? double.NaN);
         w.Write(text.Length);
         w.Write(text);
         w.Flush();
@@ -88,7 +93,7 @@ public static class CheckpointFile
         {
             reader.ReadBytes(8);
             int version = reader.ReadInt32();
-            if (version is not (1 or Version)) throw Error(8, $"checkpoint version {version} is not supported (1 and {Version} are)");
+            if (version is not (1 or 3 or Version)) throw Error(8, $"checkpoint version {version} is not supported (1, 3 and {Version} are)");
             int modelLength = Count(reader, path, bytes.Length, 1, "model length");
             SavedModel model = ModelFile.Deserialize(reader.ReadBytes(modelLength), path + " (embedded model)");
             var options = new TrainingOptions
@@ -139,6 +144,13 @@ public static class CheckpointFile
                 for (int i = 0; i < best.Length; i++) best[i] = reader.ReadSingle();
                 if (best.Length is not 0 && best.Length != model.Network.Layout.ParameterCount) throw Error(reader.BaseStream.Position, $"{best.Length} best parameters do not fit {model.Network.Layout}");
                 if (bestEpoch < 0 || sinceBest < 0) throw Error(reader.BaseStream.Position, $"best epoch {bestEpoch}, {sinceBest} epochs since, is not a model selection state");
+            }
+
+            if (version >= 4)
+            {
+                (double growth, double limit) = (reader.ReadDouble(), reader.ReadDouble());
+                options = options with { CostGrowthLimit = growth, ParameterLimit = double.IsNaN(limit) ? null : limit };
+                options.Validate(); // a limit below 1 or not positive is refused, naming it
             }
             string metadata = Encoding.UTF8.GetString(reader.ReadBytes(Count(reader, path, bytes.Length, 1, "metadata length")));
             if (reader.BaseStream.Position != bytes.Length - 4) throw Error(reader.BaseStream.Position, "trailing bytes before the checksum");

@@ -35,12 +35,7 @@ internal static class OutputFile
         string full = Resolve(path);
         if (Directory.Exists(full)) return "a directory";
         if (!File.Exists(full)) return null;
-        if (OperatingSystem.IsWindows())
-        {
-            return File.GetAttributes(full).HasFlag(FileAttributes.Device) ? "a device" : null;
-        }
-
-        return RegularFile.KindOf(full) is string kind ? "a " + kind : null;
+        return RegularFile.KindOf(full) is string kind ? "a " + kind : null; // exact on Linux; directories and Windows devices elsewhere
     }
 
     /// <summary>
@@ -66,7 +61,16 @@ internal static class OutputFile
         }
     }
 
-    /// <summary>True if the two paths name the same file once links are followed.</summary>
-    public static bool SameFile(string a, string b) =>
+    /// <summary>
+    /// True if the two paths name the same file once links are followed, or are hard links of one file
+    /// (one device and inode, where statx tells them: Linux).
+    /// </summary>
+    public static bool SameFile(string a, string b) => SamePath(a, b) || HardLinks(a, b);
+
+    /// <summary>True if the paths, links followed, are two names of one file (one device and inode), as hard links are.</summary>
+    public static bool HardLinks(string a, string b) =>
+        !SamePath(a, b) && RegularFile.IdentityOf(a) is { } first && RegularFile.IdentityOf(b) is { } second && first == second;
+
+    private static bool SamePath(string a, string b) =>
         string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

@@ -43,6 +43,16 @@ public sealed class LimitsCliTests() : TemporaryFolder("cli-limits-")
     }
 
     [Fact]
+    public void No_divergence_check_lets_a_saturating_run_finish_as_it_did_before_the_checks()
+    {
+        string model = PathOf("saturated.bpsimd");
+        var (code, _, stderr) = CliRunner.Run("train", "--epochs", "1", "--eta", "1e30", "--no-divergence-check", "--json", "--out", model);
+        Assert.True(code == 0, stderr);
+        float largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(ModelFile.Load(model).Network.Parameters));
+        Assert.True(largest > 1e6f, $"the largest parameter is {largest}: the run did not saturate, so the flag shows nothing");
+    }
+
+    [Fact]
     public void Relu_at_eta_2_with_every_unit_dead_stops_as_saturated()
     {
         var (code, _, stderr) = CliRunner.Run("train", "--epochs", "3", "--activation", "relu", "--eta", "2", "--json", "--out", PathOf("dead.bpsimd"));

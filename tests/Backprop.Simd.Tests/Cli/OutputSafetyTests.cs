@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Backprop.Simd.Cli;
 using Backprop.Simd.Kernels;
@@ -48,6 +49,56 @@ public sealed class OutputSafetyTests() : TemporaryFolder("output-safety-")
         Assert.Equal(2, code);
         Assert.Contains("is the input --data", stderr);
         Assert.Equal(before, File.ReadAllBytes(csv));
+    }
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int HardLink([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
+
+    private static void Link(string existing, string created) => Assert.True(HardLink(existing, created) == 0, $"link(2) failed: {Marshal.GetLastPInvokeError()}");
+
+    [Fact]
+    public void An_out_that_is_a_hard_link_of_the_input_data_is_refused()
+    {
+        string csv = PathOf("data.csv"), linked = PathOf("linked.bpsimd");
+        File.Copy(Data.UserDataTests.Fixture("boston-train.csv"), csv);
+        byte[] before = File.ReadAllBytes(csv);
+        Link(csv, linked);
+        Assert.True(OutputFile.HardLinks(csv, linked));
+        Assert.False(OutputFile.HardLinks(csv, Data.UserDataTests.Fixture("boston-train.csv"))); // a copy is another file
+
+        var (code, stdout, stderr) = CliRunner.Run("train", "--data", csv, "--target", "MEDV", "--epochs", "1", "--out", linked, "--force");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out '{linked}' is a hard link of the input --data '{csv}' (one file under two names)", stderr);
+        Assert.Equal("", stdout);
+        Assert.Equal(before, File.ReadAllBytes(csv));
+        Assert.Equal(before, File.ReadAllBytes(linked));
+    }
+
+    [Fact]
+    public void A_plot_that_is_a_hard_link_of_the_model_is_refused()
+    {
+        string model = PathOf("model.bpsimd"), plot = PathOf("curves.png");
+        Assert.Equal(0, Train("--out", model).ExitCode);
+        byte[] before = File.ReadAllBytes(model);
+        Link(model, plot);
+        var (code, _, stderr) = Train("--out", model, "--plot", plot);
+        Assert.Equal(2, code);
+        Assert.Contains($"--plot '{plot}' and --out '{model}' are hard links of one file", stderr);
+        Assert.Equal(before, File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void The_portable_kind_check_knows_directories_and_regular_files()
+    {
+        // What other systems than Linux rely on (RegularFile.PortableKindOf); statx answers here.
+        string file = PathOf("plain.txt");
+        File.WriteAllText(file, "x");
+        Assert.Null(RegularFile.PortableKindOf(file));
+        Assert.Equal("directory", RegularFile.PortableKindOf(Folder));
+        Assert.Equal("directory", RegularFile.KindOf(Folder));
+        Assert.Equal("character device", RegularFile.KindOf("/dev/null"));
+        Assert.Null(RegularFile.PortableKindOf(PathOf("nothing-here")));
     }
 
     [Fact]

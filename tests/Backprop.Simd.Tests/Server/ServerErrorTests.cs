@@ -80,6 +80,51 @@ public class ServerErrorTests() : TemporaryFolder("server-errors")
         (HttpStatusCode ok, _, JsonElement answer) = await Send(server.Client, "/predict", "{\"x\": {\"skipped\": [1, [2]]}, \"input\": [0, 0, 0]}"u8.ToArray(), null);
         Assert.Equal(HttpStatusCode.OK, ok);
         Assert.Equal(2, answer.GetProperty("output").GetArrayLength());
+
+        // The route that fails on purpose is there only when the environment asks for it.
+        (HttpStatusCode notMapped, _, _) = await Send(server.Client, "/fault", "{}"u8.ToArray(), "application/json");
+        Assert.Equal(HttpStatusCode.NotFound, notMapped);
+    }
+
+    [Fact]
+    public async Task A_failure_in_the_server_is_a_500_logged_with_its_exception_and_answered_without_it()
+    {
+        string path = PathOf("fault.bpsimd");
+        ModelFile.Save(path, Overflowing());
+        var production = new Dictionary<string, string> { ["BACKPROP_SERVER_FAULT_ROUTE"] = "1", ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_ENVIRONMENT"] = "Production" };
+        using (ServerProcess server = await ServerProcess.Start(path, environment: production))
+        {
+            (HttpStatusCode status, string? type, JsonElement reply) = await Send(server.Client, "/fault", "{}"u8.ToArray(), "application/json");
+
+            Assert.Equal(HttpStatusCode.InternalServerError, status);
+            Assert.Equal("application/problem+json", type);
+            Assert.Equal(500, reply.GetProperty("status").GetInt32());
+            string detail = reply.GetProperty("detail").GetString()!;
+            Assert.Equal("the server failed on this request; the failure is in its log", detail);
+            Assert.DoesNotContain("Exception", reply.ToString());
+            Assert.DoesNotContain("injected", reply.ToString());
+
+            // The log has the request, the exception's type and message, and where it was thrown.
+            string? line = await server.WaitForErrorLine("POST /fault failed with a 500", TimeSpan.FromSeconds(20));
+            Assert.True(line is not null, $"no log line for the 500 in: {server.ErrorOutput}");
+            string log = server.ErrorOutput;
+            Assert.Contains("fail: Backprop.Simd.Server", log);
+            Assert.Contains("System.InvalidOperationException: a fault injected for testing (BACKPROP_SERVER_FAULT_ROUTE=1)", log);
+            Assert.Contains("at Program.", log); // the stack trace, in the log only
+
+            // It goes on serving.
+            (HttpStatusCode ok, _, _) = await Send(server.Client, "/predict", "{\"input\": [0, 0, 0]}"u8.ToArray(), "application/json");
+            Assert.Equal(HttpStatusCode.OK, ok);
+        }
+
+        // In Development the exception is the detail, for whoever debugs the server.
+        var development = new Dictionary<string, string> { ["BACKPROP_SERVER_FAULT_ROUTE"] = "1", ["ASPNETCORE_ENVIRONMENT"] = "Development" };
+        using (ServerProcess server = await ServerProcess.Start(path, environment: development))
+        {
+            (HttpStatusCode status, _, JsonElement reply) = await Send(server.Client, "/fault", "{}"u8.ToArray(), "application/json");
+            Assert.Equal(HttpStatusCode.InternalServerError, status);
+            Assert.Contains("System.InvalidOperationException: a fault injected for testing", reply.GetProperty("detail").GetString());
+        }
     }
 
     [Fact]

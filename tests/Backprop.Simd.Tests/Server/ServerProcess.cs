@@ -12,16 +12,46 @@ internal sealed class ServerProcess : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
+    private readonly StringWriter _errors;
 
-    private ServerProcess(Process process, Uri url)
+    private ServerProcess(Process process, Uri url, StringWriter errors)
     {
-        _process = process;
+        (_process, _errors) = (process, errors);
+        Url = url;
         Client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Client { get; }
 
-    public static async Task<ServerProcess> Start(string model, string? workingDirectory = null)
+    /// <summary>Where the server listens.</summary>
+    public Uri Url { get; }
+
+    /// <summary>What the server has written to stderr so far.</summary>
+    public string ErrorOutput
+    {
+        get
+        {
+            lock (_errors) return _errors.ToString();
+        }
+    }
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) until stderr holds a line that contains <paramref name="text"/>; the console logger writes from a queue of its own, after the response.</summary>
+    public async Task<string?> WaitForErrorLine(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            string? line = ErrorOutput.Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null || DateTime.UtcNow > deadline) return line;
+            await Task.Delay(50);
+        }
+    }
+
+    /// <param name="model">The model file.</param>
+    /// <param name="workingDirectory">Where the server starts (the test's own by default).</param>
+    /// <param name="arguments">More command-line options.</param>
+    /// <param name="environment">More environment variables.</param>
+    public static async Task<ServerProcess> Start(string model, string? workingDirectory = null, string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         string server = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ServerAssembly").Value!;
         Assert.True(File.Exists(server), $"{server} is not built");
@@ -33,6 +63,8 @@ internal sealed class ServerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        foreach (string argument in arguments ?? []) start.ArgumentList.Add(argument);
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new StringWriter();
@@ -55,7 +87,7 @@ internal sealed class ServerProcess : IDisposable
         try
         {
             string url = await listening.Task.WaitAsync(StartTimeout);
-            return new ServerProcess(process, new Uri(url));
+            return new ServerProcess(process, new Uri(url), errors);
         }
         catch
         {
