@@ -3,7 +3,9 @@ namespace Backprop.Simd.Server;
 /// <summary>
 /// The last word on a failed request: a body Kestrel refuses (too large, cut short) is the client's
 /// problem and gets its 4xx; anything else is a 500 that is logged with its stack trace, while the
-/// response says only that it happened, unless the environment is Development.
+/// response says only that it happened, unless the environment is Development. A client that
+/// hangs up mid-request (a reset while its body is read, or while it waits for the row budget) is
+/// not a server failure: nothing can be answered, so it is logged as information, not as a 500.
 /// </summary>
 internal static class ProblemBoundary
 {
@@ -22,7 +24,12 @@ internal static class ProblemBoundary
                 : $"the request could not be read: {e.Message}";
             await PredictionService.Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", detail).ExecuteAsync(context);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
+        {
+            ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Backprop.Simd.Server");
+            logger.LogInformation("{Method} {Path}: the client went away mid-request ({Exception})", context.Request.Method, context.Request.Path, e.GetType().Name);
+        }
+        catch (Exception e)
         {
             ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Backprop.Simd.Server");
             logger.LogError(e, "{Method} {Path} failed with a 500", context.Request.Method, context.Request.Path);

@@ -163,4 +163,29 @@ public class ServerErrorTests() : TemporaryFolder("server-errors")
         float[] actual = reply.GetProperty("results").EnumerateArray().SelectMany(r => r.GetProperty("output").EnumerateArray().Select(v => v.GetSingle())).ToArray();
         Assert.Equal(expected, actual);
     }
+
+    [Fact]
+    public async Task A_client_that_resets_mid_body_is_logged_as_gone_not_as_a_500()
+    {
+        string path = PathOf("reset.bpsimd");
+        ModelFile.Save(path, Overflowing());
+        using ServerProcess server = await ServerProcess.Start(path);
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(server.Url.Host, server.Url.Port);
+            string head = "POST /predict/batch HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+            await socket.SendAsync(Encoding.ASCII.GetBytes(head + "{\"inputs\": [[0, 0, 0], [1, 2,"));
+            await Task.Delay(500);                              // the server is now waiting for the rest of the body
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // close with a reset, not a FIN
+        }
+
+        string? gone = await server.WaitForErrorLine("the client went away mid-request", TimeSpan.FromSeconds(20));
+        Assert.True(gone is not null, $"no line for the reset in: {server.ErrorOutput}");
+        Assert.Contains("POST /predict/batch", gone);
+
+        // The server still answers, and nothing was logged as its own failure.
+        (HttpStatusCode status, _, _) = await Send(server.Client, "/predict", "{\"input\": [0, 0, 0]}"u8.ToArray(), "application/json");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("failed with a 500", server.ErrorOutput);
+    }
 }
