@@ -15,8 +15,10 @@ namespace Backprop.Simd.Kernels;
 /// <remarks>
 /// Chunk c covers x[c w, c w + w); a last partial chunk is the overlapping register x[n - w, n) with
 /// the lanes already covered masked to zero in x, as in the float kernels. Chunks go in pairs (0, 1),
-/// (2, 3), ...; an odd last chunk is stored with zero high halves. Each row keeps one float
-/// accumulator (a fused multiply-add per weight) and ends with b + the sum of its lanes; the result is
+/// (2, 3), ...; an odd last chunk is stored with zero high halves. A fused multiply-add per weight;
+/// each row of the groups of eight keeps one float accumulator, the rows of the smaller groups two
+/// (low and high halves, so their short chains do not wait on each other), and ends with b + the
+/// sum of the lanes; the result is
 /// the float forward over the rounded weights up to the order of the additions (error bound in the tests).
 /// The register width is the widest one that is no longer than a row (<see cref="WidthFor"/>), down
 /// to one lane, so every layer is stored in bf16 whatever its fan-in.
@@ -97,7 +99,7 @@ internal static class InterleavedGemvBFloat16
         TVector mask = Elementwise.TailMask<float, TVector>(n - full * width);
         TVector last = TVector.ConditionalSelect(mask, TVector.Load(ref rx, (nuint)(n - width)), TVector.Create(0f));
         TVector restLow = (full & 1) == 1 ? TVector.Load(ref rx, (nuint)((full - 1) * width)) : last;
-        var group = new Group<TVector>(pairs, rest, restLow, last);
+        var group = new Group<TVector>(pairs, rest, restLow, last, TWiden.HighMask);
         int row = 0;
         for (; row + 8 <= m; row += 8) w = ref Eight<TVector, TWiden>(ref w, ref rx, group, ref Unsafe.Add(ref rb, row), ref Unsafe.Add(ref ry, row));
         for (; row + 4 <= m; row += 4) w = ref Four<TVector, TWiden>(ref w, ref rx, group, ref Unsafe.Add(ref rb, row), ref Unsafe.Add(ref ry, row));
@@ -106,61 +108,77 @@ internal static class InterleavedGemvBFloat16
     }
 
     // What every row group needs to know about x: the full pairs, and the x registers of the 0-2 chunks after them.
-    private readonly struct Group<TVector>(int pairs, int rest, TVector restLow, TVector restHigh)
+    // (and the AND mask of High, made once: the JIT would otherwise reload the constant in every step).
+    private readonly struct Group<TVector>(int pairs, int rest, TVector restLow, TVector restHigh, TVector highMask)
         where TVector : struct, IVector<TVector, float>
     {
         public readonly int Pairs = pairs, Rest = rest;
-        public readonly TVector RestLow = restLow, RestHigh = restHigh;
+        public readonly TVector RestLow = restLow, RestHigh = restHigh, HighMask = highMask;
     }
 
-    // s += x_low * low(w) + x_high * high(w) for one stored register w.
+    // s += x_low * low(w), t += x_high * high(w) for one stored register w: two accumulators per row, so
+    // no fused multiply-add waits for the one before it (one chain per row would be 2 x 4 cycles a step).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Step<TVector, TWiden>(TVector xLow, TVector xHigh, TVector w, TVector s)
+    private static void Step<TVector, TWiden>(TVector xLow, TVector xHigh, TVector highMask, TVector w, ref TVector s, ref TVector t)
+        where TVector : struct, IVector<TVector, float>
+        where TWiden : struct, IBFloat16Widening<TVector>
+    {
+        s = TVector.FusedMultiplyAdd(xLow, TWiden.Low(w), s);
+        t = TVector.FusedMultiplyAdd(xHigh, TWiden.High(w, highMask), t);
+    }
+
+    // s += x_low * low(w) + x_high * high(w): one accumulator.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Chained<TVector, TWiden>(TVector xLow, TVector xHigh, TVector highMask, TVector w, TVector s)
         where TVector : struct, IVector<TVector, float>
         where TWiden : struct, IBFloat16Widening<TVector> =>
-        TVector.FusedMultiplyAdd(xHigh, TWiden.High(w), TVector.FusedMultiplyAdd(xLow, TWiden.Low(w), s));
+        TVector.FusedMultiplyAdd(xHigh, TWiden.High(w, highMask), TVector.FusedMultiplyAdd(xLow, TWiden.Low(w), s));
 
-    // As Step when the rest is 1 or 2 chunks: the high half only when there are two (the stored high halves are zero otherwise).
+    // As Step for the 1 or 2 chunks after the pairs: the high half only when there are two (the stored high halves are zero otherwise).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Rest<TVector, TWiden>(in Group<TVector> g, TVector w, TVector s)
+    private static void Rest<TVector, TWiden>(in Group<TVector> g, TVector w, ref TVector s, ref TVector t)
         where TVector : struct, IVector<TVector, float>
         where TWiden : struct, IBFloat16Widening<TVector>
     {
         s = TVector.FusedMultiplyAdd(g.RestLow, TWiden.Low(w), s);
-        return g.Rest == 2 ? TVector.FusedMultiplyAdd(g.RestHigh, TWiden.High(w), s) : s;
+        if (g.Rest == 2) t = TVector.FusedMultiplyAdd(g.RestHigh, TWiden.High(w, g.HighMask), t);
     }
 
-    // Eight rows: y[r] = b[r] + sum of lanes of the row's accumulator. Returns where the next group starts.
+    // Eight rows: y[r] = b[r] + sum of lanes of s_r. One accumulator per row here (eight chains of two
+    // dependent fused multiply-adds a step are as many as the two FMA pipes can run; AVX2's 16 registers
+    // could not hold 16 accumulators and x). Returns where the next group starts.
     private static ref float Eight<TVector, TWiden>(ref float w, ref float x, scoped in Group<TVector> g, ref float b, ref float y)
         where TVector : struct, IVector<TVector, float>
         where TWiden : struct, IBFloat16Widening<TVector>
     {
         nuint width = (nuint)TVector.Count;
         TVector s0 = TVector.Create(0f), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        ref float xp = ref x;
         for (int p = 0; p < g.Pairs; p++)
         {
-            TVector x0 = TVector.Load(ref x, (nuint)(2 * p) * width), x1 = TVector.Load(ref x, (nuint)(2 * p + 1) * width);
-            s0 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 0), s0);
-            s1 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, width), s1);
-            s2 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 2 * width), s2);
-            s3 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 3 * width), s3);
-            s4 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 4 * width), s4);
-            s5 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 5 * width), s5);
-            s6 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 6 * width), s6);
-            s7 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 7 * width), s7);
+            TVector x0 = TVector.Load(ref xp, 0), x1 = TVector.Load(ref xp, width);
+            xp = ref Unsafe.Add(ref xp, 2 * width);
+            s0 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 0), s0);
+            s1 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, width), s1);
+            s2 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 2 * width), s2);
+            s3 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 3 * width), s3);
+            s4 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 4 * width), s4);
+            s5 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 5 * width), s5);
+            s6 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 6 * width), s6);
+            s7 = Chained<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 7 * width), s7);
             w = ref Unsafe.Add(ref w, 8 * width);
         }
 
         if (g.Rest > 0)
         {
-            s0 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), s0);
-            s1 = Rest<TVector, TWiden>(g, TVector.Load(ref w, width), s1);
-            s2 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 2 * width), s2);
-            s3 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 3 * width), s3);
-            s4 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 4 * width), s4);
-            s5 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 5 * width), s5);
-            s6 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 6 * width), s6);
-            s7 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 7 * width), s7);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), ref s0, ref s0);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, width), ref s1, ref s1);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 2 * width), ref s2, ref s2);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 3 * width), ref s3, ref s3);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 4 * width), ref s4, ref s4);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 5 * width), ref s5, ref s5);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 6 * width), ref s6, ref s6);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 7 * width), ref s7, ref s7);
             w = ref Unsafe.Add(ref w, 8 * width);
         }
 
@@ -180,30 +198,32 @@ internal static class InterleavedGemvBFloat16
         where TWiden : struct, IBFloat16Widening<TVector>
     {
         nuint width = (nuint)TVector.Count;
-        TVector s0 = TVector.Create(0f), s1 = s0, s2 = s0, s3 = s0;
+        TVector s0 = TVector.Create(0f), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+        ref float xp = ref x;
         for (int p = 0; p < g.Pairs; p++)
         {
-            TVector x0 = TVector.Load(ref x, (nuint)(2 * p) * width), x1 = TVector.Load(ref x, (nuint)(2 * p + 1) * width);
-            s0 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 0), s0);
-            s1 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, width), s1);
-            s2 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 2 * width), s2);
-            s3 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 3 * width), s3);
+            TVector x0 = TVector.Load(ref xp, 0), x1 = TVector.Load(ref xp, width);
+            xp = ref Unsafe.Add(ref xp, 2 * width);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 0), ref s0, ref t0);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, width), ref s1, ref t1);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 2 * width), ref s2, ref t2);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 3 * width), ref s3, ref t3);
             w = ref Unsafe.Add(ref w, 4 * width);
         }
 
         if (g.Rest > 0)
         {
-            s0 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), s0);
-            s1 = Rest<TVector, TWiden>(g, TVector.Load(ref w, width), s1);
-            s2 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 2 * width), s2);
-            s3 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 3 * width), s3);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), ref s0, ref t0);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, width), ref s1, ref t1);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 2 * width), ref s2, ref t2);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 3 * width), ref s3, ref t3);
             w = ref Unsafe.Add(ref w, 4 * width);
         }
 
-        y = b + TVector.Sum(s0);
-        Unsafe.Add(ref y, 1) = Unsafe.Add(ref b, 1) + TVector.Sum(s1);
-        Unsafe.Add(ref y, 2) = Unsafe.Add(ref b, 2) + TVector.Sum(s2);
-        Unsafe.Add(ref y, 3) = Unsafe.Add(ref b, 3) + TVector.Sum(s3);
+        y = b + TVector.Sum(s0 + t0);
+        Unsafe.Add(ref y, 1) = Unsafe.Add(ref b, 1) + TVector.Sum(s1 + t1);
+        Unsafe.Add(ref y, 2) = Unsafe.Add(ref b, 2) + TVector.Sum(s2 + t2);
+        Unsafe.Add(ref y, 3) = Unsafe.Add(ref b, 3) + TVector.Sum(s3 + t3);
         return ref w;
     }
 
@@ -212,24 +232,26 @@ internal static class InterleavedGemvBFloat16
         where TWiden : struct, IBFloat16Widening<TVector>
     {
         nuint width = (nuint)TVector.Count;
-        TVector s0 = TVector.Create(0f), s1 = s0;
+        TVector s0 = TVector.Create(0f), s1 = s0, t0 = s0, t1 = s0;
+        ref float xp = ref x;
         for (int p = 0; p < g.Pairs; p++)
         {
-            TVector x0 = TVector.Load(ref x, (nuint)(2 * p) * width), x1 = TVector.Load(ref x, (nuint)(2 * p + 1) * width);
-            s0 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, 0), s0);
-            s1 = Step<TVector, TWiden>(x0, x1, TVector.Load(ref w, width), s1);
+            TVector x0 = TVector.Load(ref xp, 0), x1 = TVector.Load(ref xp, width);
+            xp = ref Unsafe.Add(ref xp, 2 * width);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 0), ref s0, ref t0);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, width), ref s1, ref t1);
             w = ref Unsafe.Add(ref w, 2 * width);
         }
 
         if (g.Rest > 0)
         {
-            s0 = Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), s0);
-            s1 = Rest<TVector, TWiden>(g, TVector.Load(ref w, width), s1);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), ref s0, ref t0);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, width), ref s1, ref t1);
             w = ref Unsafe.Add(ref w, 2 * width);
         }
 
-        y = b + TVector.Sum(s0);
-        Unsafe.Add(ref y, 1) = Unsafe.Add(ref b, 1) + TVector.Sum(s1);
+        y = b + TVector.Sum(s0 + t0);
+        Unsafe.Add(ref y, 1) = Unsafe.Add(ref b, 1) + TVector.Sum(s1 + t1);
         return ref w;
     }
 
@@ -238,20 +260,23 @@ internal static class InterleavedGemvBFloat16
         where TWiden : struct, IBFloat16Widening<TVector>
     {
         nuint width = (nuint)TVector.Count;
-        TVector s = TVector.Create(0f);
+        TVector s0 = TVector.Create(0f), t0 = s0;
+        ref float xp = ref x;
         for (int p = 0; p < g.Pairs; p++)
         {
-            s = Step<TVector, TWiden>(TVector.Load(ref x, (nuint)(2 * p) * width), TVector.Load(ref x, (nuint)(2 * p + 1) * width), TVector.Load(ref w, 0), s);
+            TVector x0 = TVector.Load(ref xp, 0), x1 = TVector.Load(ref xp, width);
+            xp = ref Unsafe.Add(ref xp, 2 * width);
+            Step<TVector, TWiden>(x0, x1, g.HighMask, TVector.Load(ref w, 0), ref s0, ref t0);
             w = ref Unsafe.Add(ref w, width);
         }
 
         if (g.Rest > 0)
         {
-            s = Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), s);
+            Rest<TVector, TWiden>(g, TVector.Load(ref w, 0), ref s0, ref t0);
             w = ref Unsafe.Add(ref w, width);
         }
 
-        y = b + TVector.Sum(s);
+        y = b + TVector.Sum(s0 + t0);
         return ref w;
     }
 }
