@@ -13,11 +13,15 @@ public class PredictBenchmarks : IFlopCount
     [Params("784,30,10", "784,100,10")]
     public string Layers { get; set; } = "784,30,10";
 
+    // Float32 is the trainer's bits; BFloat16 the opt-in half-size weight store.
+    [Params(WeightPrecision.Float32, WeightPrecision.BFloat16)]
+    public WeightPrecision Weights { get; set; } = WeightPrecision.Float32;
+
     [GlobalSetup]
     public void Setup()
     {
         int[] sizes = Layers.Split(',').Select(int.Parse).ToArray();
-        _predictor = new Predictor(Network<float>.Create(NetworkLayout.Uniform(sizes, Activation.Sigmoid), Initialization.Scaled, 1));
+        _predictor = new Predictor(Network<float>.Create(NetworkLayout.Uniform(sizes, Activation.Sigmoid), Initialization.Scaled, 1), DataSchema.None, Weights);
         var random = new Random(42);
         _inputs = Enumerable.Range(0, 1000 * sizes[0]).Select(_ => random.NextSingle()).ToArray();
         _input = _inputs[..sizes[0]];

@@ -8,7 +8,14 @@ using Backprop.Simd.Benchmarks;
 // The per-call latency histogram of Predict: dotnet run -c Release --project bench/Backprop.Simd.Benchmarks -- latency
 if (args is ["latency", ..])
 {
-    PredictLatency.Run();
+    int calls = 1_000_000;
+    if (args.Length > 1 && !(int.TryParse(args[1], out calls) && calls >= 1000))
+    {
+        Console.Error.WriteLine($"latency: CALLS must be a whole number of at least 1000, not '{args[1]}'.");
+        Environment.Exit(2);
+    }
+
+    PredictLatency.Run(calls, Math.Max(1000, calls / 5));
     return;
 }
 

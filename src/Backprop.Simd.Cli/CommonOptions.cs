@@ -29,6 +29,19 @@ internal static class CommonOptions
         Description = "Print JSON objects, one per line, instead of tables",
     };
 
+    public static Option<string> Weights() => new("--weights")
+    {
+        Description = "How the predictor stores the weights: float32 (the trained bits, default) or bf16 (half the bytes, about twice as fast, slightly different outputs)",
+        DefaultValueFactory = _ => "float32",
+    };
+
+    public static WeightPrecision ParseWeights(string text) => text.ToLowerInvariant() switch
+    {
+        "float32" or "fp32" or "f32" => WeightPrecision.Float32,
+        "bf16" or "bfloat16" => WeightPrecision.BFloat16,
+        _ => throw new UsageException($"--weights: '{text}' is not a weight precision; use float32 or bf16."),
+    };
+
     public static Option<string> Model(bool required) => new("--model")
     {
         Description = "Model file written by 'backprop train', or an ONNX model (*.onnx) of a dense network",

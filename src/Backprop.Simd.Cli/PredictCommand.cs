@@ -19,25 +19,27 @@ internal static class PredictCommand
         Option<string?> delimiter = new("--delimiter") { Description = "CSV: ',' ';' or 'tab' (default: detected)" };
         Option<int?> index = new("--index") { Description = "Index of a test sample of --data (MNIST folders and the embedded digits)" };
         Option<bool> json = CommonOptions.Json();
-        var command = new Command("predict", "Outputs for each input row (class and probabilities, or regression values), or for one test sample") { model, data, input, delimiter, index, json };
+        Option<string> weights = CommonOptions.Weights();
+        var command = new Command("predict", "Outputs for each input row (class and probabilities, or regression values), or for one test sample") { model, data, input, delimiter, index, json, weights };
         command.SetAction(result =>
         {
+            WeightPrecision precision = CommonOptions.ParseWeights(result.GetValue(weights)!);
             SavedModel saved = CommonOptions.LoadModel(result.GetValue(model)!);
             if (result.GetValue(input) is string inputPath)
             {
                 if (result.GetValue(index) is not null) throw new UsageException("--index: give either --input or --index, not both.");
-                return PredictRows(saved, inputPath, result.GetValue(delimiter), result.GetValue(json), stdout, stdin);
+                return PredictRows(saved, precision, inputPath, result.GetValue(delimiter), result.GetValue(json), stdout, stdin);
             }
 
             if (result.GetValue(index) is not int i) throw new UsageException("--input: give the inputs to predict (--input FILE.csv|FILE.npy|-), or --index N for a test sample.");
-            return PredictSample(saved, result.GetValue(data), i, result.GetValue(json), stdout);
+            return PredictSample(saved, precision, result.GetValue(data), i, result.GetValue(json), stdout);
         });
         return command;
     }
 
-    private static int PredictRows(SavedModel saved, string path, string? delimiter, bool json, TextWriter stdout, TextReader stdin)
+    private static int PredictRows(SavedModel saved, WeightPrecision precision, string path, string? delimiter, bool json, TextWriter stdout, TextReader stdin)
     {
-        var predictor = new Predictor(saved);
+        var predictor = new Predictor(saved, precision);
         (float[] inputs, int count, _) = ReadInputs(saved, path, delimiter, stdin);
         int nonFinite = NonFinite.IndexOf(inputs);
         if (nonFinite >= 0)
@@ -134,7 +136,7 @@ internal static class PredictCommand
         return (inputs, table.Count, table.Source);
     }
 
-    private static int PredictSample(SavedModel saved, string? folder, int i, bool json, TextWriter stdout)
+    private static int PredictSample(SavedModel saved, WeightPrecision precision, string? folder, int i, bool json, TextWriter stdout)
     {
         if (DataOptions.KindOf(folder) is not (DataOptions.Kind.Digits or DataOptions.Kind.MnistFolder))
         {
@@ -151,7 +153,7 @@ internal static class PredictCommand
         var x = new float[split.Test.InputSize];
         split.Test.CopyInput(i, x);
         var output = new float[saved.Network.Layout.OutputSize];
-        new Predictor(saved).Predict(x, output);
+        new Predictor(saved, precision).Predict(x, output);
         int predicted = Activations.Argmax<float>(output);
         int label = split.Test.Label(i);
         if (json)

@@ -14,6 +14,9 @@ namespace Backprop.Simd;
 /// <see cref="DataSchema"/> is applied on the way: inputs are standardised as in training
 /// (x' = (x - mean) / scale, the same bits) and regression outputs are mapped back to the targets'
 /// units (y = a * scale + mean), so callers pass raw inputs and get raw predictions.
+/// With <see cref="Backprop.Simd.WeightPrecision.BFloat16"/> (opt-in) the weights are kept as bfloat16 and
+/// widened on the fly (<c>Kernels/InterleavedGemvBFloat16.cs</c>): half the bytes of W per prediction (1.3-1.7x faster on AVX-512) for
+/// outputs close to, but not the bits of, the float forward pass.
 /// </summary>
 public sealed class Predictor
 {
@@ -27,6 +30,9 @@ public sealed class Predictor
     // Each layer's W re-laid for the single-sample forward (InterleavedGemv), or null where x is shorter than a register.
     private readonly float[]?[] _interleaved;
 
+    // With WeightPrecision.BFloat16: every layer's W rounded to bf16 pairs (InterleavedGemvBFloat16); null for Float32.
+    private readonly ArraySegment<uint>[]? _bfloat16;
+
     /// <summary>A predictor for a copy of <paramref name="network"/> (later changes to it are not seen) that takes inputs as the network does.</summary>
     public Predictor(Network<float> network)
         : this(network, DataSchema.None)
@@ -39,12 +45,37 @@ public sealed class Predictor
     {
     }
 
+    /// <summary>A predictor for a saved model that stores its weights at <paramref name="precision"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not a defined value.</exception>
+    public Predictor(SavedModel model, WeightPrecision precision)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Network, model.Schema, precision)
+    {
+    }
+
     /// <summary>A predictor for a copy of <paramref name="network"/> that applies <paramref name="schema"/>'s standardisations to inputs and outputs.</summary>
     /// <exception cref="ArgumentException">The schema does not fit the network.</exception>
     public Predictor(Network<float> network, DataSchema schema)
+        : this(network, schema, WeightPrecision.Float32)
+    {
+    }
+
+    /// <summary>
+    /// A predictor for a copy of <paramref name="network"/> that applies <paramref name="schema"/>'s
+    /// standardisations and stores the weights at <paramref name="precision"/>
+    /// (<see cref="Backprop.Simd.WeightPrecision.Float32"/> gives the trainer's bits).
+    /// </summary>
+    /// <exception cref="ArgumentException">The schema does not fit the network.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not a defined value.</exception>
+    public Predictor(Network<float> network, DataSchema schema, WeightPrecision precision)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(schema);
+        if (precision is not (WeightPrecision.Float32 or WeightPrecision.BFloat16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Weight precision must be Float32 or BFloat16.");
+        }
+
+        WeightPrecision = precision;
         schema.RequireFits(network.Layout.InputSize, network.Layout.OutputSize);
         Schema = schema;
         (_inputScaling, _outputScaling) = (schema.Inputs, schema.Targets);
@@ -52,10 +83,12 @@ public sealed class Predictor
         NetworkLayout layout = network.Layout;
         for (int i = 0; i + 1 < layout.LayerCount; i++) _hiddenWidth = Math.Max(_hiddenWidth, layout.OutputsOf(i));
         _interleaved = new float[]?[layout.LayerCount];
+        if (precision == WeightPrecision.BFloat16) _bfloat16 = new ArraySegment<uint>[layout.LayerCount];
         for (int i = 0; i < layout.LayerCount; i++)
         {
             int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
-            if (InterleavedGemv.Applies(fanIn)) _interleaved[i] = InterleavedGemv.Pack(_network.Weights(i), fanOut, fanIn);
+            if (_bfloat16 is not null) _bfloat16[i] = CacheAligned.Copy<uint>(InterleavedGemvBFloat16.Pack(_network.Weights(i), fanOut, fanIn));
+            else if (InterleavedGemv.Applies(fanIn)) _interleaved[i] = InterleavedGemv.Pack(_network.Weights(i), fanOut, fanIn);
         }
     }
 
@@ -63,8 +96,16 @@ public sealed class Predictor
     /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file and the offset.</exception>
     public static Predictor Load(string path) => new(ModelFile.Load(path));
 
+    /// <summary>Loads a model file and stores its weights at <paramref name="precision"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file and the offset.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not a defined value.</exception>
+    public static Predictor Load(string path, WeightPrecision precision) => new(ModelFile.Load(path), precision);
+
     /// <summary>The task, names and standardisations applied around the network.</summary>
     public DataSchema Schema { get; }
+
+    /// <summary>How the weights are stored: <see cref="Backprop.Simd.WeightPrecision.Float32"/> unless asked otherwise.</summary>
+    public WeightPrecision WeightPrecision { get; }
 
     /// <summary>The network's shape.</summary>
     public NetworkLayout Layout => _network.Layout;
@@ -109,7 +150,8 @@ public sealed class Predictor
                 x = standardised;
             }
 
-            Forward(x, output, scratch);
+            if (_bfloat16 is null) Forward(x, output, scratch);
+            else ForwardBFloat16(_bfloat16, x, output, scratch);
             _outputScaling?.InvertUnchecked(output, output);         // y = a * scale + mean
         }
         finally
@@ -168,6 +210,22 @@ public sealed class Predictor
             if (_interleaved[i] is { } w) InterleavedGemv.Multiply(w, previous, _network.Biases(i), fanOut, fanIn, z); // z = W a + b
             else Blas2.Gemv<float>(_network.Weights(i), previous, _network.Biases(i), fanOut, fanIn, z);
             Activations.Forward<float>(layout.Activations[i], z, z);                               // a = f(z)
+            previous = z;
+        }
+    }
+
+    // As Forward over the bf16 weights. A method of its own: sharing one with the float path let the JIT's
+    // profile of whichever precision ran first lay out the other's calls badly (bf16 measured 1.2 us instead of 0.6).
+    private void ForwardBFloat16(ArraySegment<uint>[] weights, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
+    {
+        NetworkLayout layout = _network.Layout;
+        ReadOnlySpan<float> previous = input;
+        for (int i = 0; i < layout.LayerCount; i++)
+        {
+            int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
+            Span<float> z = i == layout.LayerCount - 1 ? output : scratch.Slice((i & 1) * _hiddenWidth, fanOut);
+            InterleavedGemvBFloat16.Multiply(weights[i], previous, _network.Biases(i), fanOut, fanIn, z); // z = bf16(W) a + b
+            Activations.Forward<float>(layout.Activations[i], z, z);                                    // a = f(z)
             previous = z;
         }
     }

@@ -9,7 +9,7 @@ namespace Backprop.Simd.Kernels;
 /// sequential stream feeds eight dot products at a time. Row-major W makes the single-sample
 /// forward read eight rows 3 KB apart at once; here the register-wide chunks of eight rows sit side
 /// by side: [row 0, chunk 0][row 1, chunk 0] ... [row 7, chunk 0][row 0, chunk 1] ... Then groups of
-/// four, then single rows. Each row keeps one accumulator over the same chunks in the same order,
+/// four, two, then single rows. Each row keeps one accumulator over the same chunks in the same order,
 /// with the same masked last chunk, as <see cref="Blas2.Gemv{T}"/>: the results are its bits.
 /// </summary>
 internal static class InterleavedGemv
@@ -35,6 +35,7 @@ internal static class InterleavedGemv
         int to = 0, row = 0;
         for (; row + 8 <= m; row += 8) to = Interleave(w, row, 8, n, chunks, width, packed, to);
         for (; row + 4 <= m; row += 4) to = Interleave(w, row, 4, n, chunks, width, packed, to);
+        for (; row + 2 <= m; row += 2) to = Interleave(w, row, 2, n, chunks, width, packed, to);
         for (; row < m; row++) to = Interleave(w, row, 1, n, chunks, width, packed, to);
         return packed;
     }
@@ -74,6 +75,7 @@ internal static class InterleavedGemv
         int row = 0;
         for (; row + 8 <= m; row += 8) w = ref Eight<TVector>(ref w, ref x, last, full, tail, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref y, row));
         for (; row + 4 <= m; row += 4) w = ref Four<TVector>(ref w, ref x, last, full, tail, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref y, row));
+        for (; row + 2 <= m; row += 2) w = ref Two<TVector>(ref w, ref x, last, full, tail, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref y, row));
         for (; row < m; row++) w = ref One<TVector>(ref w, ref x, last, full, tail, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref y, row));
     }
 
@@ -149,6 +151,32 @@ internal static class InterleavedGemv
         Unsafe.Add(ref y, 1) = Unsafe.Add(ref b, 1) + TVector.Sum(s1);
         Unsafe.Add(ref y, 2) = Unsafe.Add(ref b, 2) + TVector.Sum(s2);
         Unsafe.Add(ref y, 3) = Unsafe.Add(ref b, 3) + TVector.Sum(s3);
+        return ref w;
+    }
+
+    // Two rows: the leftovers of 30 or 10 rows ran as single rows before, each a latency-bound chain of one FMA per chunk.
+    private static ref float Two<TVector>(ref float w, ref float x, TVector last, int full, bool tail, ref float b, ref float y)
+        where TVector : struct, IVector<TVector, float>
+    {
+        nuint width = (nuint)TVector.Count;
+        TVector s0 = TVector.Create(0f), s1 = s0;
+        for (int c = 0; c < full; c++)
+        {
+            TVector xc = TVector.Load(ref x, (nuint)c * width);
+            s0 = TVector.FusedMultiplyAdd(xc, TVector.Load(ref w, 0), s0);
+            s1 = TVector.FusedMultiplyAdd(xc, TVector.Load(ref w, width), s1);
+            w = ref Unsafe.Add(ref w, 2 * width);
+        }
+
+        if (tail)
+        {
+            s0 = TVector.FusedMultiplyAdd(last, TVector.Load(ref w, 0), s0);
+            s1 = TVector.FusedMultiplyAdd(last, TVector.Load(ref w, width), s1);
+            w = ref Unsafe.Add(ref w, 2 * width);
+        }
+
+        y = b + TVector.Sum(s0);
+        Unsafe.Add(ref y, 1) = Unsafe.Add(ref b, 1) + TVector.Sum(s1);
         return ref w;
     }
 

@@ -19,17 +19,41 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
-        NetworkLayout layout = network.Layout;
+        workspace ??= new Workspace(network.Layout);
+        return Evaluate(network.Layout, data, cost, workspace.Inputs, (inputs, count) => workspace.Forward.Forward(network, inputs, count));
+    }
+
+    /// <summary>
+    /// As <see cref="Evaluate(Network{float}, Dataset, CostFunction)"/> through a predictor (for example one
+    /// with bf16 weights), which must take the data's inputs as they are (no schema: the data are
+    /// already standardised), one sample at a time.
+    /// </summary>
+    internal static Evaluation Evaluate(Predictor predictor, Dataset data, CostFunction cost)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(data);
+        var inputs = new float[Chunk * predictor.InputSize];
+        var outputs = new float[Chunk * predictor.OutputSize];
+        return Evaluate(predictor.Layout, data, cost, inputs, (x, count) =>
+        {
+            predictor.PredictBatch(x, count, outputs.AsSpan(0, count * predictor.OutputSize));
+            return outputs.AsSpan(0, count * predictor.OutputSize);
+        });
+    }
+
+    // The outputs [count, nL] for the inputs [count, n0] of one chunk.
+    private delegate ReadOnlySpan<float> ChunkForward(ReadOnlySpan<float> inputs, int count);
+
+    private static Evaluation Evaluate(NetworkLayout layout, Dataset data, CostFunction cost, float[] inputs, ChunkForward forward)
+    {
         if (layout.InputSize != data.InputSize || layout.OutputSize != data.TargetSize)
         {
             string targets = data.Task == LearningTask.Classification ? $"{data.ClassCount} classes" : $"{data.TargetSize} targets";
             throw new ArgumentException($"The network {layout} does not fit data of {data.InputSize} inputs and {targets}.", nameof(data));
         }
 
-        workspace ??= new Workspace(layout);
         int n0 = layout.InputSize, nL = layout.OutputSize;
         bool classes = data.Task == LearningTask.Classification;
-        float[] inputs = workspace.Inputs;
         var confusion = new int[classes ? nL : 0][];
         for (int i = 0; i < confusion.Length; i++) confusion[i] = new int[nL];
         int correct = 0;
@@ -42,7 +66,7 @@ public static class Evaluator
         {
             int count = Math.Min(Chunk, data.Count - start);
             data.CopyInputs(start, count, inputs);
-            ReadOnlySpan<float> outputs = workspace.Forward.Forward(network, inputs.AsSpan(0, count * n0), count);
+            ReadOnlySpan<float> outputs = forward(inputs.AsSpan(0, count * n0), count);
             for (int i = 0; i < count; i++)
             {
                 ReadOnlySpan<float> output = outputs.Slice(i * nL, nL), target = data.Target(start + i);

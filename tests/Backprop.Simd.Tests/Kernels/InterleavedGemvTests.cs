@@ -2,14 +2,14 @@ using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Tests.Kernels;
 
-/// <summary>The predictor's re-laid W must give Gemv's bits for every group split (8, 4, 1 rows) and every tail.</summary>
+/// <summary>The predictor's re-laid W must give Gemv's bits for every group split (8, 4, 2, 1 rows) and every tail.</summary>
 public class InterleavedGemvTests
 {
     public static TheoryData<int, int> Shapes()
     {
         int w = InterleavedGemv.Width;
         var shapes = new TheoryData<int, int>();
-        foreach (int m in new[] { 1, 3, 4, 5, 8, 12, 13, 30, 100 })
+        foreach (int m in new[] { 1, 2, 3, 4, 5, 6, 8, 10, 12, 13, 14, 15, 30, 100 })
         {
             foreach (int n in new[] { w, w + 1, 2 * w - 1, 3 * w, 50, 784 }.Distinct())
             {
