@@ -99,9 +99,9 @@ public class OptimizerAllocationTests
     {
         var network = Network<float>.Create(NetworkLayout.Uniform([784, 30, 10], Activation.Sigmoid), Initialization.Scaled, 1);
         using var trainer = new Trainer(network, TrainerTests.Small(500), OptimizerTests.Options(rule) with { Threads = threads, BatchSize = 64 });
-        trainer.TrainEpoch(1);
-        long before = trainer.AllocatedBytes;
-        trainer.TrainEpoch(2);
-        Assert.Equal(0, trainer.AllocatedBytes - before);
+        // The fewest bytes over a few epochs after a warm-up one: a one-off allocation of the runtime's on a
+        // worker thread (tiering recompiling a method mid-epoch) cannot fail it; a step that allocates would.
+        int epoch = 0;
+        Assert.Equal(0, Allocations.Fewest(() => trainer.TrainEpoch(++epoch), () => trainer.AllocatedBytes, warmups: 1, runs: 3));
     }
 }
