@@ -24,8 +24,9 @@ internal static class ProblemBoundary
                 : $"the request could not be read: {e.Message}";
             await PredictionService.Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", detail).ExecuteAsync(context);
         }
-        catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is Microsoft.AspNetCore.Connections.ConnectionResetException || context.RequestAborted.IsCancellationRequested)
         {
+            // The reset can surface from the body read before RequestAborted is set, hence both tests.
             ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Backprop.Simd.Server");
             logger.LogInformation("{Method} {Path}: the client went away mid-request ({Exception})", context.Request.Method, context.Request.Path, e.GetType().Name);
         }
