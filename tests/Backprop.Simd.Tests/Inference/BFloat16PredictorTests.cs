@@ -163,31 +163,6 @@ public class BFloat16PredictorTests
     }
 
     [Fact]
-    public void Eight_threads_at_once_give_the_single_threaded_outputs()
-    {
-        Predictor half = Half(Network([784, 30, 10], Activation.Sigmoid, Activation.Sigmoid));
-        const int distinct = 64, perThread = 30_000;
-        float[] inputs = Kernels.TestData.ToFloat(Kernels.TestData.Uniform(distinct * 784, 9, 0, 1));
-        var expected = new float[distinct * 10];
-        half.PredictBatch(inputs, distinct, expected);
-
-        int mismatches = 0;
-        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
-        {
-            var output = new float[10];
-            for (int i = 0; i < perThread; i++)
-            {
-                int x = (i * 7 + t) % distinct;
-                half.Predict(inputs.AsSpan(x * 784, 784), output);
-                if (!output.AsSpan().SequenceEqual(expected.AsSpan(x * 10, 10))) Interlocked.Increment(ref mismatches);
-            }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        Assert.Equal(0, mismatches);
-    }
-
-    [Fact]
     public void A_model_file_loads_at_either_precision()
     {
         Network<float> network = Network([5, 4, 3], Activation.Tanh, Activation.Softmax);

@@ -32,10 +32,12 @@ public class PredictorTests
         }
     }
 
-    [Fact]
-    public void Eight_threads_of_100000_predictions_match_the_single_threaded_results()
+    [Theory]
+    [InlineData(WeightPrecision.Float32)]
+    [InlineData(WeightPrecision.BFloat16)]
+    public void Eight_threads_of_100000_predictions_match_the_single_threaded_results(WeightPrecision precision)
     {
-        var predictor = new Predictor(Network([784, 30, 10], Activation.Sigmoid, Activation.Sigmoid));
+        var predictor = new Predictor(Network([784, 30, 10], Activation.Sigmoid, Activation.Sigmoid), DataSchema.None, precision);
         const int distinct = 64, perThread = 100_000;
         float[] inputs = Kernels.TestData.ToFloat(Kernels.TestData.Uniform(distinct * 784, 9, 0, 1));
         var expected = new float[distinct * 10];
