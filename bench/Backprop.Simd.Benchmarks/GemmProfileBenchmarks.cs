@@ -40,7 +40,6 @@ public class GemmProfileBenchmarks : IFlopCount
     {
         var a = new Matrix<float>(ref _a[0], Size, 1);
         var b = new Matrix<float>(ref _b[0], Size, 1);
-        if (Simd512<float>.IsHardwareAccelerated) PackedGemm.Multiply<float, Simd512<float>>(a, b, ref _c[0], Size, Size, Size, false, phases);
-        else PackedGemm.Multiply<float, Simd256<float>>(a, b, ref _c[0], Size, Size, Size, false, phases);
+        Gemm.Packed(a, b, ref _c[0], Size, Size, Size, false, phases);
     }
 }

@@ -6,7 +6,7 @@ namespace Backprop.Simd.Kernels;
 
 /// <summary>
 /// The one loop behind every element-wise kernel. It takes the widest accelerated register that
-/// the span fills at least once, runs whole registers, and finishes with one more register that
+/// the span fills at least once (<see cref="WidthDispatch.WidestFilledBy{T, TKernel}"/>), runs whole registers, and finishes with one more register that
 /// ends at the last element (overlapping the previous one). That last register is loaded before
 /// anything is stored, so in-place work sees the original values and the overlapped elements are
 /// written again with the same bits. Spans shorter than a 128-bit register are padded into one.
@@ -25,13 +25,16 @@ internal static class Elementwise
     {
         ref T source = ref MemoryMarshal.GetReference(x);
         ref T target = ref MemoryMarshal.GetReference(destination);
-        nuint length = (nuint)x.Length;
+        int length = x.Length;
         if (length == 0) return;
-        if (Fits<T, Simd512<T>>(length)) Apply<T, TOperator, Simd512<T>>(op, ref source, ref target, length);
-        else if (Fits<T, Simd256<T>>(length)) Apply<T, TOperator, Simd256<T>>(op, ref source, ref target, length);
-        else if (Fits<T, Simd128<T>>(length)) Apply<T, TOperator, Simd128<T>>(op, ref source, ref target, length);
-        else if (Simd128<T>.IsHardwareAccelerated) ApplyPadded<T, TOperator, Simd128<T>>(op, ref source, ref target, length);
-        else Apply<T, TOperator, SimdScalar<T>>(op, ref source, ref target, length);
+        if (NeedsPadding<T>(length))
+        {
+            ApplyPadded<T, TOperator, Simd128<T>>(op, ref source, ref target, (nuint)length);
+            return;
+        }
+
+        var kernel = new UnaryKernel<T, TOperator>(op, ref source, ref target, (nuint)length);
+        WidthDispatch.WidestFilledBy<T, UnaryKernel<T, TOperator>>(ref kernel, length);
     }
 
     public static void Apply<T, TOperator>(TOperator op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
@@ -41,20 +44,47 @@ internal static class Elementwise
         ref T first = ref MemoryMarshal.GetReference(x);
         ref T second = ref MemoryMarshal.GetReference(y);
         ref T target = ref MemoryMarshal.GetReference(destination);
-        nuint length = (nuint)x.Length;
+        int length = x.Length;
         if (length == 0) return;
-        if (Fits<T, Simd512<T>>(length)) Apply<T, TOperator, Simd512<T>>(op, ref first, ref second, ref target, length);
-        else if (Fits<T, Simd256<T>>(length)) Apply<T, TOperator, Simd256<T>>(op, ref first, ref second, ref target, length);
-        else if (Fits<T, Simd128<T>>(length)) Apply<T, TOperator, Simd128<T>>(op, ref first, ref second, ref target, length);
-        else if (Simd128<T>.IsHardwareAccelerated) ApplyPadded<T, TOperator, Simd128<T>>(op, ref first, ref second, ref target, length);
-        else Apply<T, TOperator, SimdScalar<T>>(op, ref first, ref second, ref target, length);
+        if (NeedsPadding<T>(length))
+        {
+            ApplyPadded<T, TOperator, Simd128<T>>(op, ref first, ref second, ref target, (nuint)length);
+            return;
+        }
+
+        var kernel = new BinaryKernel<T, TOperator>(op, ref first, ref second, ref target, (nuint)length);
+        WidthDispatch.WidestFilledBy<T, BinaryKernel<T, TOperator>>(ref kernel, length);
     }
 
+    // Shorter than the narrowest accelerated register: padded into one, so that the elements still get the vector math
+    // (the one-lane path is taken only where no register is accelerated).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Fits<T, TVector>(nuint length)
+    private static bool NeedsPadding<T>(int length)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Simd128<T>.IsHardwareAccelerated && length < Simd128<T>.Count;
+
+    private readonly ref struct UnaryKernel<T, TOperator>(TOperator op, ref T x, ref T destination, nuint length) : IVectorKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TVector : struct, IVector<TVector, T> =>
-        TVector.IsHardwareAccelerated && length >= (nuint)TVector.Count;
+        where TOperator : struct, IUnaryOperator<T>
+    {
+        private readonly ref T _x = ref x;
+        private readonly ref T _destination = ref destination;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, T> => Apply<T, TOperator, TVector>(op, ref _x, ref _destination, length);
+    }
+
+    private readonly ref struct BinaryKernel<T, TOperator>(TOperator op, ref T x, ref T y, ref T destination, nuint length) : IVectorKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        private readonly ref T _x = ref x;
+        private readonly ref T _y = ref y;
+        private readonly ref T _destination = ref destination;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, T> => Apply<T, TOperator, TVector>(op, ref _x, ref _y, ref _destination, length);
+    }
 
     // length >= one register.
     private static void Apply<T, TOperator, TVector>(TOperator op, ref T x, ref T destination, nuint length)

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Backprop.Simd.Kernels;
 
-/// <summary>Width and path dispatch for the three GEMM shapes; callers have validated the shapes.</summary>
+/// <summary>Path and width dispatch for the GEMM forms; callers have validated the shapes.</summary>
 internal static class Gemm
 {
     /// <summary>
@@ -31,20 +31,14 @@ internal static class Gemm
 
         if (UsePacked(path, m, k, n))
         {
-            var bView = new Matrix<T>(ref rb, n, 1);
-            if (Simd512<T>.IsHardwareAccelerated) PackedGemm.Multiply<T, Simd512<T>>(a, bView, ref rc, m, k, n, accumulate);
-            else if (Simd256<T>.IsHardwareAccelerated) PackedGemm.Multiply<T, Simd256<T>>(a, bView, ref rc, m, k, n, accumulate);
-            else if (Simd128<T>.IsHardwareAccelerated) PackedGemm.Multiply<T, Simd128<T>>(a, bView, ref rc, m, k, n, accumulate);
-            else PackedGemm.Multiply<T, SimdScalar<T>>(a, bView, ref rc, m, k, n, accumulate);
+            Packed(a, new Matrix<T>(ref rb, n, 1), ref rc, m, k, n, accumulate);
             return;
         }
 
         // The vectors run along n: the widest register that n fills, so that a narrow layer (13 inputs of a
         // tabular set) gets one full vector and one masked tail instead of thirteen scalar FMA chains.
-        if (Simd512<T>.IsHardwareAccelerated && n >= Simd512<T>.Count) DirectGemm.AxpyForm<T, Simd512<T>>(a, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd256<T>.IsHardwareAccelerated && n >= Simd256<T>.Count) DirectGemm.AxpyForm<T, Simd256<T>>(a, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd128<T>.IsHardwareAccelerated && n >= Simd128<T>.Count) DirectGemm.AxpyForm<T, Simd128<T>>(a, ref rb, ref rc, m, k, n, accumulate);
-        else DirectGemm.AxpyForm<T, SimdScalar<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        var kernel = new DirectAxpyKernel<T>(a, ref rb, ref rc, m, k, n, accumulate);
+        WidthDispatch.WidestFilledBy<T, DirectAxpyKernel<T>>(ref kernel, n);
     }
 
     /// <summary>C[m, n] (+)= A[m, k] B[n, k]^T, both row-major.</summary>
@@ -63,19 +57,57 @@ internal static class Gemm
 
         if (UsePacked(path, m, k, n))
         {
-            var aView = new Matrix<T>(ref ra, k, 1);
-            var bView = new Matrix<T>(ref rb, 1, k);
-            if (Simd512<T>.IsHardwareAccelerated) PackedGemm.Multiply<T, Simd512<T>>(aView, bView, ref rc, m, k, n, accumulate);
-            else if (Simd256<T>.IsHardwareAccelerated) PackedGemm.Multiply<T, Simd256<T>>(aView, bView, ref rc, m, k, n, accumulate);
-            else if (Simd128<T>.IsHardwareAccelerated) PackedGemm.Multiply<T, Simd128<T>>(aView, bView, ref rc, m, k, n, accumulate);
-            else PackedGemm.Multiply<T, SimdScalar<T>>(aView, bView, ref rc, m, k, n, accumulate);
+            Packed(new Matrix<T>(ref ra, k, 1), new Matrix<T>(ref rb, 1, k), ref rc, m, k, n, accumulate);
             return;
         }
 
         // The vectors run along k: the widest register that k fills (see AxpyForm).
-        if (Simd512<T>.IsHardwareAccelerated && k >= Simd512<T>.Count) DirectGemm.DotForm<T, Simd512<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd256<T>.IsHardwareAccelerated && k >= Simd256<T>.Count) DirectGemm.DotForm<T, Simd256<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
-        else if (Simd128<T>.IsHardwareAccelerated && k >= Simd128<T>.Count) DirectGemm.DotForm<T, Simd128<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
-        else DirectGemm.DotForm<T, SimdScalar<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        var kernel = new DirectDotKernel<T>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        WidthDispatch.WidestFilledBy<T, DirectDotKernel<T>>(ref kernel, k);
+    }
+
+    /// <summary>
+    /// C[m, n] (+)= A B through packed panels at the widest register (their layout is made for it);
+    /// <paramref name="phases"/> as <see cref="PackedGemm.Multiply{T, TVector}"/> takes it.
+    /// </summary>
+    public static void Packed<T>(in Matrix<T> a, in Matrix<T> b, ref T c, int m, int k, int n, bool accumulate, GemmPhases phases = GemmPhases.All)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = new PackedKernel<T>(a, b, ref c, m, k, n, accumulate, phases);
+        WidthDispatch.Widest<T, PackedKernel<T>>(ref kernel);
+    }
+
+    private readonly ref struct PackedKernel<T>(Matrix<T> a, Matrix<T> b, ref T c, int m, int k, int n, bool accumulate, GemmPhases phases)
+        : IVectorKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Matrix<T> _a = a;
+        private readonly Matrix<T> _b = b;
+        private readonly ref T _c = ref c;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, T> => PackedGemm.Multiply<T, TVector>(_a, _b, ref _c, m, k, n, accumulate, phases);
+    }
+
+    private readonly ref struct DirectAxpyKernel<T>(Matrix<T> a, ref T b, ref T c, int m, int k, int n, bool accumulate) : IVectorKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Matrix<T> _a = a;
+        private readonly ref T _b = ref b;
+        private readonly ref T _c = ref c;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, T> => AxpyGemm.Multiply<T, TVector>(_a, ref _b, ref _c, m, k, n, accumulate);
+    }
+
+    private readonly ref struct DirectDotKernel<T>(ref T a, ref T b, ref T c, int m, int k, int n, bool accumulate) : IVectorKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ref T _a = ref a;
+        private readonly ref T _b = ref b;
+        private readonly ref T _c = ref c;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, T> => DotGemm.Multiply<T, TVector>(ref _a, ref _b, ref _c, m, k, n, accumulate);
     }
 }

@@ -11,6 +11,8 @@ namespace Backprop.Simd.Kernels;
 /// by side: [row 0, chunk 0][row 1, chunk 0] ... [row 7, chunk 0][row 0, chunk 1] ... Then groups of
 /// four, two, then single rows. Each row keeps one accumulator over the same chunks in the same order,
 /// with the same masked last chunk, as <see cref="Blas2.Gemv{T}"/>: the results are its bits.
+/// The register is the widest accelerated one (<see cref="WidthDispatch.Widest{T, TKernel}"/>): the layout is made for it.
+/// Reference: <see cref="Reference.Gemv{T}"/>.
 /// </summary>
 internal static class InterleavedGemv
 {
@@ -18,11 +20,7 @@ internal static class InterleavedGemv
     public static bool Applies(int n) => n >= Width;
 
     /// <summary>The register width the layout is made for.</summary>
-    public static int Width =>
-        Simd512<float>.IsHardwareAccelerated ? Simd512<float>.Count
-        : Simd256<float>.IsHardwareAccelerated ? Simd256<float>.Count
-        : Simd128<float>.IsHardwareAccelerated ? Simd128<float>.Count
-        : SimdScalar<float>.Count;
+    public static int Width => WidthDispatch.WidestLanes<float>();
 
     /// <summary>W [m, n] row-major in the interleaved layout (n at least <see cref="Width"/>).</summary>
     public static float[] Pack(ReadOnlySpan<float> w, int m, int n)
@@ -55,14 +53,20 @@ internal static class InterleavedGemv
     /// <summary>y = W x + b with W from <see cref="Pack"/>; the caller has checked the lengths.</summary>
     public static void Multiply(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, ReadOnlySpan<float> b, int m, int n, Span<float> y)
     {
-        ref float w = ref MemoryMarshal.GetReference(packed);
-        ref float rx = ref MemoryMarshal.GetReference(x);
-        ref float rb = ref MemoryMarshal.GetReference(b);
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        if (Simd512<float>.IsHardwareAccelerated) Multiply<Simd512<float>>(ref w, ref rx, ref rb, m, n, ref ry);
-        else if (Simd256<float>.IsHardwareAccelerated) Multiply<Simd256<float>>(ref w, ref rx, ref rb, m, n, ref ry);
-        else if (Simd128<float>.IsHardwareAccelerated) Multiply<Simd128<float>>(ref w, ref rx, ref rb, m, n, ref ry);
-        else Multiply<SimdScalar<float>>(ref w, ref rx, ref rb, m, n, ref ry);
+        var kernel = new Kernel(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(b), m, n,
+            ref MemoryMarshal.GetReference(y));
+        WidthDispatch.Widest<float, Kernel>(ref kernel);
+    }
+
+    private readonly ref struct Kernel(ref float w, ref float x, ref float b, int m, int n, ref float y) : IVectorKernel<float>
+    {
+        private readonly ref float _w = ref w;
+        private readonly ref float _x = ref x;
+        private readonly ref float _b = ref b;
+        private readonly ref float _y = ref y;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, float> => Multiply<TVector>(ref _w, ref _x, ref _b, m, n, ref _y);
     }
 
     private static void Multiply<TVector>(ref float w, ref float x, ref float b, int m, int n, ref float y)

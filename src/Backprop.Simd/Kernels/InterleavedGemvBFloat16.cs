@@ -26,11 +26,7 @@ namespace Backprop.Simd.Kernels;
 internal static class InterleavedGemvBFloat16
 {
     /// <summary>The register width used for rows of <paramref name="n"/> weights: the widest accelerated one not longer than n (1 for the scalar path).</summary>
-    public static int WidthFor(int n) =>
-        Simd512<float>.IsHardwareAccelerated && n >= Simd512<float>.Count ? Simd512<float>.Count
-        : Simd256<float>.IsHardwareAccelerated && n >= Simd256<float>.Count ? Simd256<float>.Count
-        : Simd128<float>.IsHardwareAccelerated && n >= Simd128<float>.Count ? Simd128<float>.Count
-        : 1;
+    public static int WidthFor(int n) => WidthDispatch.WidestLanesFilledBy<float>(n);
 
     /// <summary>W [m, n] row-major, rounded to bf16 and re-laid for <see cref="Multiply"/> at <see cref="WidthFor"/>(n).</summary>
     public static uint[] Pack(ReadOnlySpan<float> w, int m, int n) => Pack(w, m, n, WidthFor(n));
@@ -74,6 +70,7 @@ internal static class InterleavedGemvBFloat16
     /// <summary>y = W x + b with W from <see cref="Pack(ReadOnlySpan{float}, int, int)"/>; the caller has checked the lengths.</summary>
     public static void Multiply(ReadOnlySpan<uint> packed, ReadOnlySpan<float> x, ReadOnlySpan<float> b, int m, int n, Span<float> y)
     {
+        // The width is WidthDispatch's choice; the switch only pairs each register type with its widening.
         switch (WidthFor(n))
         {
             case 16: Multiply<Simd512<float>, BFloat16Widening512>(packed, x, b, m, n, y); break;

@@ -37,10 +37,19 @@ internal sealed class Adam(TrainingOptions options, int parameterCount, int trai
             (float)_beta1, (float)(1 - _beta1), (float)_beta2, (float)(1 - _beta2), _scale, _stepSize, _epsilon2,
             isWeight ? _decay : 1f, isWeight ? _l2 : 0f);
         // Elementwise IEEE operations without FMA: every width gives the same bits.
-        if (Simd512<float>.IsHardwareAccelerated && g.Length >= Simd512<float>.Count) Run<Simd512<float>>(w, g, m, v, c);
-        else if (Simd256<float>.IsHardwareAccelerated && g.Length >= Simd256<float>.Count) Run<Simd256<float>>(w, g, m, v, c);
-        else if (Simd128<float>.IsHardwareAccelerated && g.Length >= Simd128<float>.Count) Run<Simd128<float>>(w, g, m, v, c);
-        else Run<SimdScalar<float>>(w, g, m, v, c);
+        var step = new Step(w, g, m, v, c);
+        WidthDispatch.WidestFilledBy<float, Step>(ref step, g.Length);
+    }
+
+    private readonly ref struct Step(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Constants c) : IVectorKernel<float>
+    {
+        private readonly Span<float> _w = w;
+        private readonly ReadOnlySpan<float> _g = g;
+        private readonly Span<float> _m = m;
+        private readonly Span<float> _v = v;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, float> => Adam.Run<TVector>(_w, _g, _m, _v, c);
     }
 
     private readonly record struct Constants(float B1, float C1, float B2, float C2, float Scale, float StepSize, float Epsilon, float Decay, float L2);

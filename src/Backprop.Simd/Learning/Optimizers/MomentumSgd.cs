@@ -26,10 +26,18 @@ internal sealed class MomentumSgd(TrainingOptions options, int parameterCount, i
         Span<float> b = FirstMoment.AsSpan(start, g.Length);
         float l2 = isWeight ? _l2 : 0f;
         // Elementwise IEEE operations without FMA: every width gives the same bits.
-        if (Simd512<float>.IsHardwareAccelerated && g.Length >= Simd512<float>.Count) Run<Simd512<float>>(w, g, b, l2);
-        else if (Simd256<float>.IsHardwareAccelerated && g.Length >= Simd256<float>.Count) Run<Simd256<float>>(w, g, b, l2);
-        else if (Simd128<float>.IsHardwareAccelerated && g.Length >= Simd128<float>.Count) Run<Simd128<float>>(w, g, b, l2);
-        else Run<SimdScalar<float>>(w, g, b, l2);
+        var step = new Step(this, w, g, b, l2);
+        WidthDispatch.WidestFilledBy<float, Step>(ref step, g.Length);
+    }
+
+    private readonly ref struct Step(MomentumSgd rule, Span<float> w, ReadOnlySpan<float> g, Span<float> b, float l2) : IVectorKernel<float>
+    {
+        private readonly Span<float> _w = w;
+        private readonly ReadOnlySpan<float> _g = g;
+        private readonly Span<float> _b = b;
+
+        public void Run<TVector>()
+            where TVector : struct, IVector<TVector, float> => rule.Run<TVector>(_w, _g, _b, l2);
     }
 
     private void Run<TVector>(Span<float> w, ReadOnlySpan<float> g, Span<float> b, float l2)
