@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Benchmarks;
 
@@ -22,5 +23,5 @@ public class GemmScalarBenchmarks : IFlopCount
 
     public double Flops(string method) => 2.0 * Size * Size * Size;
 
-    [Benchmark] public void MultiplyScalar() => ScalarKernels.Multiply(_a, _b, Size, Size, Size, _c);
+    [Benchmark] public void MultiplyScalar() => Reference.Multiply<float>(_a, _b, Size, Size, Size, _c);
 }

@@ -29,25 +29,25 @@ public class Level1Benchmarks : IFlopCount
     public double Flops(string method) => method.StartsWith("Dot", StringComparison.Ordinal) || method.StartsWith("Axpy", StringComparison.Ordinal) ? 2.0 * N : N;
 
     [Benchmark] public float Dot() => Blas1.Dot<float>(_x, _y);
-    [Benchmark] public float DotScalar() => ScalarKernels.Dot(_x, _y);
+    [Benchmark] public float DotScalar() => Reference.Dot<float>(_x, _y);
     [Benchmark] public float DotTensorPrimitives() => TensorPrimitives.Dot<float>(_x, _y);
 
     [Benchmark] public void Axpy() => Blas1.Axpy<float>(_x, 1e-7f, _z);
-    [Benchmark] public void AxpyScalar() => ScalarKernels.Axpy(_x, 1e-7f, _z);
+    [Benchmark] public void AxpyScalar() => Reference.Axpy<float>(_x, 1e-7f, _z);
     [Benchmark] public void AxpyTensorPrimitives() => TensorPrimitives.MultiplyAdd<float>(_x, 1e-7f, _z, _z);
 
     [Benchmark] public void Hadamard() => Blas1.Hadamard<float>(_x, _y, _z);
-    [Benchmark] public void HadamardScalar() => ScalarKernels.Hadamard(_x, _y, _z);
+    [Benchmark] public void HadamardScalar() => Reference.Hadamard<float>(_x, _y, _z);
     [Benchmark] public void HadamardTensorPrimitives() => TensorPrimitives.Multiply<float>(_x, _y, _z);
 
     [Benchmark] public void Sigmoid() => Activations.Sigmoid<float>(_x, _z);
-    [Benchmark] public void SigmoidScalar() => ScalarKernels.Sigmoid(_x, _z);
+    [Benchmark] public void SigmoidScalar() => Reference.Sigmoid<float>(_x, _z);
     [Benchmark] public void SigmoidTensorPrimitives() => TensorPrimitives.Sigmoid<float>(_x, _z);
 
     [Benchmark] public void SigmoidBackward() => Activations.SigmoidBackward<float>(_y, _x, _z);
-    [Benchmark] public void SigmoidBackwardScalar() => ScalarKernels.SigmoidBackward(_y, _x, _z);
+    [Benchmark] public void SigmoidBackwardScalar() => Reference.SigmoidBackward<float>(_y, _x, _z);
 
     [Benchmark] public void Softmax() => Activations.Softmax<float>(_x, _z);
-    [Benchmark] public void SoftmaxScalar() => ScalarKernels.Softmax(_x, _z);
+    [Benchmark] public void SoftmaxScalar() => Reference.Softmax<float>(_x, _z);
     [Benchmark] public void SoftmaxTensorPrimitives() => TensorPrimitives.SoftMax<float>(_x, _z);
 }

@@ -38,11 +38,11 @@ public class Level2Benchmarks : IFlopCount
     }
 
     [Benchmark] public void Gemv() => Blas2.Gemv<float>(_w, _x, _b, _m, _n, _y);
-    [Benchmark] public void GemvScalar() => ScalarKernels.Gemv(_w, _x, _b, _m, _n, _y);
+    [Benchmark] public void GemvScalar() => Reference.Gemv<float>(_w, _x, _b, _m, _n, _y);
 
     [Benchmark] public void GemvTransposed() => Blas2.GemvTransposed<float>(_w, _xt, _m, _n, _yt);
-    [Benchmark] public void GemvTransposedScalar() => ScalarKernels.GemvTransposed(_w, _xt, _m, _n, _yt);
+    [Benchmark] public void GemvTransposedScalar() => Reference.GemvTransposed<float>(_w, _xt, _m, _n, _yt);
 
     [Benchmark] public void Rank1Update() => Blas2.Rank1Update<float>(_xt, _x, _m, _n, _w);
-    [Benchmark] public void Rank1UpdateScalar() => ScalarKernels.Rank1Update(_xt, _x, _m, _n, _w);
+    [Benchmark] public void Rank1UpdateScalar() => Reference.Rank1Update<float>(_xt, _x, _m, _n, _w);
 }

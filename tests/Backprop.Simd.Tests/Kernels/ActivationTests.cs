@@ -25,7 +25,7 @@ public class ActivationTests
         double worst = 0;
         for (int i = 0; i < count; i++)
         {
-            double expected = ScalarTwins.Sigmoid(z[i]);
+            double expected = Reference.Sigmoid<double>(z[i]);
             if (expected >= 1.17549435e-38 /* smallest normal float */)
             {
                 worst = Math.Max(worst, Math.Abs(a[i] - expected) / expected);
@@ -49,7 +49,7 @@ public class ActivationTests
         Activations.Sigmoid<double>(z, a);
         for (int i = 0; i < count; i++)
         {
-            double expected = ScalarTwins.Sigmoid(z[i]);
+            double expected = Reference.Sigmoid<double>(z[i]);
             Assert.True(Math.Abs(a[i] - expected) <= 1e-14 * expected, $"sigmoid({z[i]}) = {a[i]:R}, expected {expected:R}");
         }
     }
@@ -145,7 +145,7 @@ public class ActivationTests
     }
 
     [Property(MaxTest = 200, Arbitrary = [typeof(KernelArbitraries)])]
-    public void Relu_and_every_backward_step_match_their_twins_exactly(SpanCase c)
+    public void Relu_and_every_backward_step_match_their_references_exactly(SpanCase c)
     {
         float[] z = TestData.ToFloat(TestData.Uniform(c.Length, c.Seed, -3, 3));
         float[] g = TestData.ToFloat(TestData.Uniform(c.Length, c.Seed + 7, -3, 3));
@@ -168,14 +168,14 @@ public class ActivationTests
     }
 
     [Property(MaxTest = 200, Arbitrary = [typeof(KernelArbitraries)])]
-    public void Softmax_and_its_backward_step_match_the_double_twins(SpanCase c)
+    public void Softmax_and_its_backward_step_match_the_double_references(SpanCase c)
     {
         int length = c.Length % 300 + 1;
         double[] zd = TestData.Uniform(length, c.Seed, -20, 20);
         float[] z = TestData.ToFloat(zd);
         var a = new float[length];
         Activations.Softmax<float>(z, a);
-        double[] expected = ScalarTwins.Softmax(TestData.ToDouble(z));
+        double[] expected = SoftmaxOf(TestData.ToDouble(z));
         double max = z.Max();
         for (int i = 0; i < length; i++)
         {
@@ -185,10 +185,10 @@ public class ActivationTests
         }
 
         double[] g = TestData.Uniform(length, c.Seed + 3);
-        double[] ad = ScalarTwins.Softmax(zd);
+        double[] ad = SoftmaxOf(zd);
         var delta = new double[length];
         Activations.SoftmaxBackward<double>(ad, g, delta);
-        double weighted = ScalarTwins.Dot(ad, g);
+        double weighted = Reference.Dot<double>(ad, g);
         for (int i = 0; i < length; i++)
         {
             double twin = ad[i] * (g[i] - weighted);
@@ -202,7 +202,7 @@ public class ActivationTests
         float[] z = [1000f, 1001f, 999f, -1e30f];
         var a = new float[4];
         Activations.Softmax<float>(z, a);
-        double[] expected = ScalarTwins.Softmax([1000, 1001, 999, -1e30]);
+        double[] expected = SoftmaxOf([1000, 1001, 999, -1e30]);
         for (int i = 0; i < 4; i++) Assert.Equal(expected[i], a[i], 6);
         Assert.Equal(1.0, a.Sum(), 6);
     }
@@ -225,5 +225,12 @@ public class ActivationTests
         Assert.Contains("10", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => Activations.SigmoidBackward<float>(new float[10], new float[10], new float[11]));
         Assert.Equal("delta", ex.ParamName);
+    }
+
+    private static double[] SoftmaxOf(double[] z)
+    {
+        var a = new double[z.Length];
+        Reference.Softmax<double>(z, a);
+        return a;
     }
 }
