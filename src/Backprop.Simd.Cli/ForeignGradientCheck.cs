@@ -60,7 +60,7 @@ internal static class ForeignGradientCheck
             {
                 passed,
                 layers = sizes,
-                activations = layout.Activations.ToArray().Select(ModelDescription.Name),
+                activations = layout.ActivationFunctions.ToArray().Select(ModelDescription.Name),
                 cost = CommonOptions.Name(cost),
                 samples = count,
                 reduction = request.Mean ? "mean" : "sum",

@@ -22,7 +22,7 @@ internal sealed record ModelDescription(NetworkLayout Layout, CostFunction Cost,
         {
             format = names.Scheme,
             layers = layout.Sizes.ToArray(),
-            activations = layout.Activations.ToArray().Select(Name).ToArray(),
+            activations = layout.ActivationFunctions.ToArray().Select(Name).ToArray(),
             output_activation = Name(layout.OutputActivation),
             cost = CommonOptions.Name(model.Cost),
             task = schema.Task == LearningTask.Regression ? "regression" : "classification",

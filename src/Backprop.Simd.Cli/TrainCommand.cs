@@ -383,7 +383,7 @@ internal static class TrainCommand
                     ["seed"] = options.Seed,
                     ["model"] = _modelPath,
                     ["layers"] = layout.Sizes.ToArray(),
-                    ["activations"] = layout.Activations.ToArray().Select(a => a.ToString().ToLowerInvariant()).ToArray(),
+                    ["activations"] = layout.ActivationFunctions.ToArray().Select(a => a.ToString().ToLowerInvariant()).ToArray(),
                     ["cost"] = CommonOptions.Name(options.Cost),
                     ["batch"] = options.BatchSize,
                     ["eta"] = options.Eta,

@@ -54,7 +54,7 @@ internal static class OnnxExporter
         {
             int l = i + 1;
             bool last = i == layout.LayerCount - 1, writesOutput = last && targets is null;
-            Activation activation = layout.Activations[i];
+            Activation activation = layout.ActivationFunctions[i];
             string weight = $"layer{l}.weight", bias = $"layer{l}.bias";
             graph.Initializers.Add(OnnxTensor.FromFloats(weight, [layout.OutputsOf(i), layout.InputsOf(i)], network.Weights(i)));
             graph.Initializers.Add(OnnxTensor.FromFloats(bias, [layout.OutputsOf(i)], network.Biases(i)));

@@ -93,7 +93,7 @@ public static class ModelFile
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], Version); at += 4;
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], sizes); at += 4;
         foreach (int size in layout.Sizes) { BinaryPrimitives.WriteInt32LittleEndian(span[at..], size); at += 4; }
-        foreach (Activation activation in layout.Activations) span[at++] = (byte)activation;
+        foreach (Activation activation in layout.ActivationFunctions) span[at++] = (byte)activation;
         span[at++] = (byte)model.Cost;
         schema.CopyTo(span[at..]); at += schema.Length;
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], layout.ParameterCount); at += 4;

@@ -204,15 +204,23 @@ public sealed class Predictor
     private void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
     {
         NetworkLayout layout = _network.Layout;
-        ReadOnlySpan<float> previous = input;
+        ReadOnlySpan<float> aPrev = input;
         for (int i = 0; i < layout.LayerCount; i++)
         {
             int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
             Span<float> z = i == layout.LayerCount - 1 ? output : scratch.Slice((i & 1) * _hiddenWidth, fanOut);
-            if (_interleaved[i] is { Array: not null } w) InterleavedGemv.Multiply(w, previous, _network.Biases(i), fanOut, fanIn, z); // z = W a + b
-            else Blas2.Gemv<float>(_network.Weights(i), previous, _network.Biases(i), fanOut, fanIn, z);
-            Activations.Forward<float>(layout.Activations[i], z, z);                               // a = f(z)
-            previous = z;
+            Activation f = layout.ActivationFunctions[i];
+            if (_interleaved[i] is { Array: not null } w)
+            {
+                InterleavedGemv.Multiply(w, aPrev, _network.Biases(i), fanOut, fanIn, z); // z = W a_prev + b, DenseLayer's bits
+                Activations.Forward<float>(f, z, z);                                       // a = f(z)
+            }
+            else
+            {
+                DenseLayer.Forward<float>(_network.Weights(i), _network.Biases(i), f, aPrev, z, 1, fanIn, fanOut);
+            }
+
+            aPrev = z;
         }
     }
 
@@ -221,14 +229,14 @@ public sealed class Predictor
     private void ForwardBFloat16(ArraySegment<uint>[] weights, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
     {
         NetworkLayout layout = _network.Layout;
-        ReadOnlySpan<float> previous = input;
+        ReadOnlySpan<float> aPrev = input;
         for (int i = 0; i < layout.LayerCount; i++)
         {
             int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
             Span<float> z = i == layout.LayerCount - 1 ? output : scratch.Slice((i & 1) * _hiddenWidth, fanOut);
-            InterleavedGemvBFloat16.Multiply(weights[i], previous, _network.Biases(i), fanOut, fanIn, z); // z = bf16(W) a + b
-            Activations.Forward<float>(layout.Activations[i], z, z);                                    // a = f(z)
-            previous = z;
+            InterleavedGemvBFloat16.Multiply(weights[i], aPrev, _network.Biases(i), fanOut, fanIn, z); // z = bf16(W) a_prev + b
+            Activations.Forward<float>(layout.ActivationFunctions[i], z, z);                                 // a = f(z)
+            aPrev = z;
         }
     }
 }

@@ -6,9 +6,9 @@ namespace Backprop.Simd;
 /// <summary>
 /// Backpropagation over a slice of samples in matrix form, rows = samples (what training uses):
 /// <code>
-/// forward:   Z^l = A^(l-1) (W^l)^T + 1 b^T,  A^l = f(Z^l)              (GEMM C += A B^T)
+/// forward:   Z^l = A^(l-1) (W^l)^T + 1 b^T,  A^l = f(Z^l)              (DenseLayer.Forward: GEMM C += A B^T)
 /// output:    Delta^L row x = dC_x/da (.) f'(z^L)                        (Costs.OutputDelta)
-/// gradient:  dC/dW^l = (Delta^l)^T A^(l-1),  dC/db^l = sum of rows     (GEMM C = A^T B)
+/// gradient:  dC/dW^l = (Delta^l)^T A^(l-1),  dC/db^l = (Delta^l)^T 1   (DenseLayer.Backward: GEMM C = A^T B)
 /// backward:  Delta^(l-1) = (Delta^l W^l) (.) f'(Z^(l-1))               (GEMM C = A B)
 /// </code>
 /// Each weight is read once per slice instead of once per sample. Owns every buffer for slices of
@@ -18,9 +18,9 @@ public sealed class BatchBackprop<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly NetworkLayout _layout;
-    private readonly T[][] _activations; // A^(i+1) [capacity, n_(i+1)]
-    private readonly T[][] _deltas;      // Delta^(i+1) [capacity, n_(i+1)]
-    private readonly T[] _ones;          // [capacity] of 1: db = Delta^T 1 sums a layer's delta rows in one product
+    private readonly T[][] _a;     // A^(i+1) = f(Z^(i+1)) [capacity, n_(i+1)], layer i's output
+    private readonly T[][] _delta; // Delta^(i+1) = dC/dZ^(i+1) [capacity, n_(i+1)]
+    private readonly T[] _ones;    // [capacity] of 1: db = Delta^T 1 sums a layer's delta rows in one product
 
     /// <summary>Buffers for slices of up to <paramref name="capacity"/> samples of networks of <paramref name="layout"/>.</summary>
     public BatchBackprop(NetworkLayout layout, int capacity)
@@ -29,12 +29,12 @@ public sealed class BatchBackprop<T>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _layout = layout;
         Capacity = capacity;
-        _activations = new T[layout.LayerCount][];
-        _deltas = new T[layout.LayerCount][];
+        _a = new T[layout.LayerCount][];
+        _delta = new T[layout.LayerCount][];
         for (int i = 0; i < layout.LayerCount; i++)
         {
-            _activations[i] = new T[(long)capacity * layout.OutputsOf(i)];
-            _deltas[i] = new T[(long)capacity * layout.OutputsOf(i)];
+            _a[i] = new T[(long)capacity * layout.OutputsOf(i)];
+            _delta[i] = new T[(long)capacity * layout.OutputsOf(i)];
         }
 
         _ones = new T[capacity];
@@ -83,7 +83,7 @@ public sealed class BatchBackprop<T>
 
         ReadOnlySpan<T> outputs = ForwardUnchecked(network, inputs, count);
         int last = _layout.LayerCount - 1, n = _layout.OutputSize;
-        Span<T> outputDelta = _deltas[last];
+        Span<T> outputDelta = _delta[last];
         T value = T.Zero;
         for (int x = 0; x < count; x++)
         {
@@ -95,17 +95,12 @@ public sealed class BatchBackprop<T>
         for (int i = last; i >= 0; i--)
         {
             int fanIn = _layout.InputsOf(i), fanOut = _layout.OutputsOf(i);
-            ReadOnlySpan<T> delta = _deltas[i].AsSpan(0, count * fanOut);                    // [count, fanOut]
-            ReadOnlySpan<T> previous = i == 0 ? inputs : _activations[i - 1].AsSpan(0, count * fanIn); // [count, fanIn]
-            Blas3.MultiplyTransposedA(delta, previous, fanOut, count, fanIn, _layout.Weights(gradient, i)); // dW = Delta^T A
-            // db = sum_x delta_x = Delta^T 1: one FMA chain per output, fma(1, d, s) = s + d exactly, in sample order.
-            Blas2.GemvTransposed<T>(delta, _ones.AsSpan(0, count), count, fanOut, _layout.Biases(gradient, i));
-            if (i > 0)
-            {
-                Span<T> back = _deltas[i - 1].AsSpan(0, count * fanIn);
-                Blas3.Multiply(delta, network.Weights(i), count, fanOut, fanIn, back);          // Delta W
-                Activations.Backward<T>(_layout.Activations[i - 1], previous, back, back);      // (.) f'(Z)
-            }
+            ReadOnlySpan<T> aPrev = i == 0 ? inputs : _a[i - 1].AsSpan(0, count * fanIn);             // [count, fanIn]
+            Span<T> deltaPrev = i == 0 ? default : _delta[i - 1].AsSpan(0, count * fanIn);           // [count, fanIn]
+            Activation fPrev = i == 0 ? Activation.Identity : _layout.ActivationFunctions[i - 1];
+            // dW = Delta^T A_prev, db = Delta^T 1, Delta_prev = (Delta W) (.) f'(Z_prev)
+            DenseLayer.Backward(network.Weights(i), _delta[i].AsSpan(0, count * fanOut), aPrev, fPrev, _ones, _layout.Weights(gradient, i),
+                _layout.Biases(gradient, i), deltaPrev, count, fanIn, fanOut, accumulate: false);
         }
 
         return value;
@@ -113,31 +108,16 @@ public sealed class BatchBackprop<T>
 
     private ReadOnlySpan<T> ForwardUnchecked(Network<T> network, ReadOnlySpan<T> inputs, int count)
     {
-        ReadOnlySpan<T> previous = inputs;
+        ReadOnlySpan<T> aPrev = inputs;
         for (int i = 0; i < _layout.LayerCount; i++)
         {
             int fanIn = _layout.InputsOf(i), fanOut = _layout.OutputsOf(i);
-            Span<T> z = _activations[i].AsSpan(0, count * fanOut);
-            ReadOnlySpan<T> bias = network.Biases(i);
-            for (int x = 0; x < count; x++) bias.CopyTo(z.Slice(x * fanOut, fanOut));        // Z = 1 b^T
-            Blas3.MultiplyAddTransposedB(previous, network.Weights(i), count, fanIn, fanOut, z); // Z += A W^T
-            if (_layout.Activations[i] == Activation.Softmax)
-            {
-                for (int x = 0; x < count; x++)
-                {
-                    Span<T> row = z.Slice(x * fanOut, fanOut);
-                    Activations.Softmax<T>(row, row);
-                }
-            }
-            else
-            {
-                Activations.Forward<T>(_layout.Activations[i], z, z);                          // A = f(Z)
-            }
-
-            previous = z;
+            Span<T> a = _a[i].AsSpan(0, count * fanOut);
+            DenseLayer.Forward(network.Weights(i), network.Biases(i), _layout.ActivationFunctions[i], aPrev, a, count, fanIn, fanOut); // A = f(A_prev W^T + 1 b^T)
+            aPrev = a;
         }
 
-        return previous;
+        return aPrev;
     }
 
     private void RequireSlice(Network<T> network, ReadOnlySpan<T> inputs, int count)

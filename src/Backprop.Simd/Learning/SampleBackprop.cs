@@ -6,35 +6,35 @@ namespace Backprop.Simd;
 /// <summary>
 /// Backpropagation one sample at a time, as the lecture derives it:
 /// <code>
-/// forward:   z^l = W^l a^(l-1) + b^l,  a^l = f(z^l)                (Gemv, activation)
+/// forward:   z^l = W^l a^(l-1) + b^l,  a^l = f(z^l)                (DenseLayer.Forward)
 /// output:    delta^L = dC/da (.) f'(z^L)                            (Costs.OutputDelta)
-/// backward:  delta^(l-1) = (W^l)^T delta^l (.) f'(z^(l-1))         (GemvTransposed, Hadamard)
-/// gradient:  dC/dW^l += delta^l (a^(l-1))^T,  dC/db^l += delta^l    (rank-1 update, add)
+/// gradient:  dC/dW^l += delta^l (a^(l-1))^T,  dC/db^l += delta^l    (DenseLayer.Backward)
+/// backward:  delta^(l-1) = (W^l)^T delta^l (.) f'(z^(l-1))
 /// </code>
-/// Owns its buffers: after construction nothing here allocates. Not thread-safe: one per thread.
+/// Each layer step is <see cref="BatchBackprop{T}"/>'s on a slice of one sample, so a sample gets the
+/// same bits here as in a batch. Owns its buffers: after construction nothing here allocates. Not
+/// thread-safe: one per thread.
 /// </summary>
 public sealed class SampleBackprop<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly NetworkLayout _layout;
-    private readonly T[][] _activations; // a^(i+1) [n_(i+1)] for layer i
-    private readonly T[][] _deltas;      // delta^(i+1) [n_(i+1)]
-    private readonly T[] _backward;      // (W^l)^T delta^l [widest layer]
+    private readonly T[][] _a;     // a^(i+1) = f(z^(i+1)) [n_(i+1)], layer i's output
+    private readonly T[][] _delta; // delta^(i+1) = dC/dz^(i+1) [n_(i+1)]
+    private readonly T[] _one = [T.One]; // the slice's 1 of db = delta^T 1
 
     /// <summary>Buffers for networks of <paramref name="layout"/>.</summary>
     public SampleBackprop(NetworkLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
         _layout = layout;
-        _activations = new T[layout.LayerCount][];
-        _deltas = new T[layout.LayerCount][];
+        _a = new T[layout.LayerCount][];
+        _delta = new T[layout.LayerCount][];
         for (int i = 0; i < layout.LayerCount; i++)
         {
-            _activations[i] = new T[layout.OutputsOf(i)];
-            _deltas[i] = new T[layout.OutputsOf(i)];
+            _a[i] = new T[layout.OutputsOf(i)];
+            _delta[i] = new T[layout.OutputsOf(i)];
         }
-
-        _backward = new T[layout.MaxWidth];
     }
 
     /// <summary>The network's output a^L for one input; valid until the next call.</summary>
@@ -42,16 +42,14 @@ public sealed class SampleBackprop<T>
     {
         RequireNetwork(network);
         Require.Length(input, nameof(input), "[n0]", _layout.InputSize);
-        ReadOnlySpan<T> previous = input;
+        ReadOnlySpan<T> aPrev = input;
         for (int i = 0; i < _layout.LayerCount; i++)
         {
-            Span<T> a = _activations[i];
-            Blas2.Gemv<T>(network.Weights(i), previous, network.Biases(i), _layout.OutputsOf(i), _layout.InputsOf(i), a); // z = W a + b
-            Activations.Forward<T>(_layout.Activations[i], a, a);                                                         // a = f(z)
-            previous = a;
+            DenseLayer.Forward(network.Weights(i), network.Biases(i), _layout.ActivationFunctions[i], aPrev, _a[i], 1, _layout.InputsOf(i), _layout.OutputsOf(i));
+            aPrev = _a[i];                                                                                                // a = f(W a_prev + b)
         }
 
-        return _activations[^1];
+        return _a[^1];
     }
 
     /// <summary>C_x for one sample (a forward pass).</summary>
@@ -82,22 +80,16 @@ public sealed class SampleBackprop<T>
         ReadOnlySpan<T> output = Forward(network, input);
         T value = Costs.Value(cost, output, target);
         int last = _layout.LayerCount - 1;
-        Costs.OutputDelta(cost, _layout.OutputActivation, output, target, _deltas[last], chainRule);
+        Costs.OutputDelta(cost, _layout.OutputActivation, output, target, _delta[last], chainRule);
 
         for (int i = last; i >= 0; i--)
         {
-            int inputs = _layout.InputsOf(i), outputs = _layout.OutputsOf(i);
-            ReadOnlySpan<T> delta = _deltas[i];
-            ReadOnlySpan<T> previous = i == 0 ? input : _activations[i - 1];
-            Blas2.Rank1Update(delta, previous, outputs, inputs, _layout.Weights(gradient, i)); // dC/dW += delta a^T
-            Span<T> biasGradient = _layout.Biases(gradient, i);
-            Blas1.Add<T>(biasGradient, delta, biasGradient);                                    // dC/db += delta
-            if (i > 0)
-            {
-                Span<T> back = _backward.AsSpan(0, inputs);
-                Blas2.GemvTransposed<T>(network.Weights(i), delta, outputs, inputs, back);     // W^T delta
-                Activations.Backward<T>(_layout.Activations[i - 1], previous, back, _deltas[i - 1]); // (.) f'(z)
-            }
+            ReadOnlySpan<T> aPrev = i == 0 ? input : _a[i - 1];
+            Span<T> deltaPrev = i == 0 ? default : _delta[i - 1];
+            Activation fPrev = i == 0 ? Activation.Identity : _layout.ActivationFunctions[i - 1];
+            // dW += delta a_prev^T, db += delta, delta_prev = W^T delta (.) f'(z_prev)
+            DenseLayer.Backward(network.Weights(i), _delta[i], aPrev, fPrev, _one, _layout.Weights(gradient, i), _layout.Biases(gradient, i),
+                deltaPrev, 1, _layout.InputsOf(i), _layout.OutputsOf(i), accumulate: true);
         }
 
         return value;

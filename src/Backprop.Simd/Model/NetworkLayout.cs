@@ -12,7 +12,7 @@ namespace Backprop.Simd;
 public sealed class NetworkLayout : IEquatable<NetworkLayout>
 {
     private readonly int[] _sizes;
-    private readonly Activation[] _activations;
+    private readonly Activation[] _functions;
     private readonly int[] _weightOffsets;
 
     /// <summary>A network with the given layer sizes (at least two: inputs and outputs) and one activation per layer.</summary>
@@ -53,10 +53,10 @@ public sealed class NetworkLayout : IEquatable<NetworkLayout>
         }
 
         _sizes = sizes.ToArray();
-        _activations = activations.ToArray();
-        _weightOffsets = new int[_activations.Length];
+        _functions = activations.ToArray();
+        _weightOffsets = new int[_functions.Length];
         long offset = 0;
-        for (int i = 0; i < _activations.Length; i++)
+        for (int i = 0; i < _functions.Length; i++)
         {
             _weightOffsets[i] = (int)offset;
             offset += ((long)_sizes[i] + 1) * _sizes[i + 1];
@@ -80,11 +80,11 @@ public sealed class NetworkLayout : IEquatable<NetworkLayout>
     /// <summary>[n0, ..., nL].</summary>
     public ReadOnlySpan<int> Sizes => _sizes;
 
-    /// <summary>One activation per layer.</summary>
-    public ReadOnlySpan<Activation> Activations => _activations;
+    /// <summary>f^1, ..., f^L: the activation function of each layer (a^l = f^l(z^l)).</summary>
+    public ReadOnlySpan<Activation> ActivationFunctions => _functions;
 
     /// <summary>L, the number of weight layers.</summary>
-    public int LayerCount => _activations.Length;
+    public int LayerCount => _functions.Length;
 
     /// <summary>n0.</summary>
     public int InputSize => _sizes[0];
@@ -99,7 +99,7 @@ public sealed class NetworkLayout : IEquatable<NetworkLayout>
     public int ParameterCount { get; }
 
     /// <summary>The activation of the output layer.</summary>
-    public Activation OutputActivation => _activations[^1];
+    public Activation OutputActivation => _functions[^1];
 
     /// <summary>n_i: the inputs of layer <paramref name="layer"/>.</summary>
     public int InputsOf(int layer) => _sizes[layer];
@@ -149,7 +149,7 @@ public sealed class NetworkLayout : IEquatable<NetworkLayout>
 
     /// <inheritdoc/>
     public bool Equals(NetworkLayout? other) =>
-        other is not null && _sizes.AsSpan().SequenceEqual(other._sizes) && _activations.AsSpan().SequenceEqual(other._activations);
+        other is not null && _sizes.AsSpan().SequenceEqual(other._sizes) && _functions.AsSpan().SequenceEqual(other._functions);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as NetworkLayout);
@@ -159,11 +159,11 @@ public sealed class NetworkLayout : IEquatable<NetworkLayout>
     {
         var hash = new HashCode();
         foreach (int size in _sizes) hash.Add(size);
-        foreach (Activation activation in _activations) hash.Add(activation);
+        foreach (Activation activation in _functions) hash.Add(activation);
         return hash.ToHashCode();
     }
 
     /// <summary>For example <c>[784, 30, 10] sigmoid,sigmoid</c>.</summary>
     public override string ToString() =>
-        $"[{string.Join(", ", _sizes)}] {string.Join(",", _activations.Select(a => a.ToString().ToLowerInvariant()))}";
+        $"[{string.Join(", ", _sizes)}] {string.Join(",", _functions.Select(a => a.ToString().ToLowerInvariant()))}";
 }

@@ -47,7 +47,7 @@ public class BFloat16PredictorTests
                 dz[r] = error + 2 * (n + 1) * Math.Pow(2, -24) * magnitude * 1.01;
             }
 
-            Activation f = layout.Activations[l];
+            Activation f = layout.ActivationFunctions[l];
             double largest = dz.Max();
             a = f switch
             {

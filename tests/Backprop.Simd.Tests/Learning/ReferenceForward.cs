@@ -25,13 +25,13 @@ internal static class ReferenceForward
                     z[j] = s;
                 }
 
-                if (layout.Activations[l] == Activation.Relu)
+                if (layout.ActivationFunctions[l] == Activation.Relu)
                 {
                     smallest = Math.Min(smallest, z.Min(Math.Abs));
                 }
 
                 a = new double[fanOut];
-                Activations.Forward<double>(layout.Activations[l], z, a);
+                Activations.Forward<double>(layout.ActivationFunctions[l], z, a);
             }
         }
 

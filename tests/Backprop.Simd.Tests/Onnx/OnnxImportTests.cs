@@ -41,7 +41,7 @@ public class OnnxImportTests
 
         SavedModel model = ImportAndCompare(onnx, 5);
 
-        Assert.Equal([Activation.Tanh, Activation.Identity], model.Network.Layout.Activations.ToArray());
+        Assert.Equal([Activation.Tanh, Activation.Identity], model.Network.Layout.ActivationFunctions.ToArray());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class OnnxImportTests
         SavedModel model = ImportAndCompare(onnx, 6);
 
         Assert.Equal([6, 5, 3], model.Network.Layout.Sizes.ToArray());
-        Assert.Equal([Activation.Identity, Activation.Identity], model.Network.Layout.Activations.ToArray());
+        Assert.Equal([Activation.Identity, Activation.Identity], model.Network.Layout.ActivationFunctions.ToArray());
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public class OnnxSchemaTests
         Assert.Equal([2f, 2f, 2f], model.Schema.Inputs.Scale.ToArray());
         Assert.Equal([10f, 10f], model.Schema.Targets!.Mean.ToArray());
         Assert.Equal([3f, 4f], model.Schema.Targets.Scale.ToArray());
-        Assert.Equal([Activation.Relu], model.Network.Layout.Activations.ToArray());
+        Assert.Equal([Activation.Relu], model.Network.Layout.ActivationFunctions.ToArray());
         float[] inputs = OnnxExportTests.Inputs(1000, 3, seed: 4).Select(v => 5 * v).ToArray();
         float[] theirs = OnnxRuntimeRunner.Run(onnx, inputs, 1000);
         float[] ours = OnnxExportTests.Ours(new Predictor(model), inputs, 1000);

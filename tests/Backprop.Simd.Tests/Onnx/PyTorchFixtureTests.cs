@@ -27,7 +27,7 @@ public class PyTorchFixtureTests
         SavedModel model = OnnxModel.Load(Fixture(name + ".onnx"));
 
         Assert.Equal(sizes, model.Network.Layout.Sizes.ToArray());
-        Assert.Equal(activations, model.Network.Layout.Activations.ToArray());
+        Assert.Equal(activations, model.Network.Layout.ActivationFunctions.ToArray());
         Assert.Equal(activations[^1] == Activation.Softmax ? CostFunction.LogLikelihood : CostFunction.Quadratic, model.Cost);
     }
 

@@ -101,7 +101,7 @@ public sealed class TorchAgreementTests() : TemporaryFolder("torch-agreement-")
         File.WriteAllText(Path.Combine(dir, "layout.json"), JsonSerializer.Serialize(new
         {
             sizes = layout.Sizes.ToArray(),
-            activations = layout.Activations.ToArray().Select(a => a.ToString().ToLowerInvariant()).ToArray(),
+            activations = layout.ActivationFunctions.ToArray().Select(a => a.ToString().ToLowerInvariant()).ToArray(),
             cost = options.Cost == CostFunction.Quadratic ? "quadratic" : "log-likelihood",
         }));
         File.WriteAllText(Path.Combine(dir, "optim.json"), JsonSerializer.Serialize(torch));
