@@ -70,10 +70,12 @@ internal static class ScalarKernels
     {
         Array.Clear(c);
         for (int i = 0; i < m; i++)
+        {
             for (int p = 0; p < k; p++)
             {
                 float aip = a[i * k + p];
                 for (int j = 0; j < n; j++) c[i * n + j] += aip * b[p * n + j];
             }
+        }
     }
 }
