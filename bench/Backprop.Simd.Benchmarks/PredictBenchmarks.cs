@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Benchmarks;
 

@@ -23,7 +23,8 @@ internal static class PredictLatency
         Console.WriteLine("| network | engine | calls | median | p90 | p99 | p99.9 | max | bytes per call |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var ratios = new List<string>();
-        foreach (int[] sizes in new[] { new[] { 784, 30, 10 }, new[] { 784, 100, 10 } })
+        int[][] networks = [[784, 30, 10], [784, 100, 10]];
+        foreach (int[] sizes in networks)
         {
             using OnnxComparison engines = OnnxComparison.For(sizes);
             (Predictor predictor, Predictor bfloat16, OnnxRuntimePredictor peer) = engines;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Cli;

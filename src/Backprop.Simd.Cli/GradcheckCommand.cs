@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Cli;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Backprop.Simd.Kernels;
 using Spectre.Console;
 
 namespace Backprop.Simd.Cli;

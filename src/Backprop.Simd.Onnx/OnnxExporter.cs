@@ -1,5 +1,4 @@
 using System.Reflection;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx.Wire;
 
 namespace Backprop.Simd.Onnx;

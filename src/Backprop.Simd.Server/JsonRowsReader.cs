@@ -202,14 +202,23 @@ internal sealed class JsonRowsReader
         }
         else if (_property == "inputs")
         {
-            if (Count > 0 || _given is not null) Error = _given is not null ? "\"inputs\" is given twice" : "give either \"input\" (an array) or \"inputs\" (an object by input name), not both";
-            else if (_names.Count == 0) Error = $"this model has no input names; send {{\"input\": [...]}} with {_n0} numbers";
+            if (Count > 0 || _given is not null)
+            {
+                Error = _given is not null ? "\"inputs\" is given twice" : "give either \"input\" (an array) or \"inputs\" (an object by input name), not both";
+            }
+            else if (_names.Count == 0)
+            {
+                Error = $"this model has no input names; send {{\"input\": [...]}} with {_n0} numbers";
+            }
             else if (token == JsonTokenType.StartObject)
             {
                 _given = new bool[_n0];
                 _place = Place.Named;
             }
-            else Error = $"\"inputs\" is a {Describe(token)}; send {{\"inputs\": {{\"name\": value, ...}}}}";
+            else
+            {
+                Error = $"\"inputs\" is a {Describe(token)}; send {{\"inputs\": {{\"name\": value, ...}}}}";
+            }
         }
         else
         {

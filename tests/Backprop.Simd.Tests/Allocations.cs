@@ -34,7 +34,8 @@ internal static class Allocations
             {
                 failure = e;
             }
-        }) { IsBackground = true, Name = "allocation count" };
+        })
+        { IsBackground = true, Name = "allocation count" };
         thread.Start();
         thread.Join();
         if (failure is not null) throw new InvalidOperationException("the measured code threw", failure);

@@ -127,8 +127,18 @@ public static class CheckpointFile
                 (int stepSize, int cosine, int warmup) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
                 options = options with
                 {
-                    Optimizer = optimizer, Schedule = schedule, Beta1 = b1, Beta2 = b2, AdamEpsilon = eps, WeightDecay = wd, Gamma = gamma, MinEta = minEta,
-                    ClipNorm = double.IsNaN(clip) ? null : clip, StepSize = stepSize, CosineSteps = cosine, WarmupSteps = warmup,
+                    Optimizer = optimizer,
+                    Schedule = schedule,
+                    Beta1 = b1,
+                    Beta2 = b2,
+                    AdamEpsilon = eps,
+                    WeightDecay = wd,
+                    Gamma = gamma,
+                    MinEta = minEta,
+                    ClipNorm = double.IsNaN(clip) ? null : clip,
+                    StepSize = stepSize,
+                    CosineSteps = cosine,
+                    WarmupSteps = warmup,
                 };
                 options.Validate();
                 steps = reader.ReadInt64();

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd;
 
@@ -186,7 +185,7 @@ public static class ModelFile
             throw reader.Error(countOffset, $"the parameter count is {parameterCount}, but {layout} has {layout.ParameterCount}");
         }
 
-        long expectedLength = (long)reader.Position + 4L * parameterCount + 4;
+        long expectedLength = reader.Position + 4L * parameterCount + 4;
         if (bytes.Length != expectedLength)
         {
             throw reader.Error(Math.Min(bytes.Length, (int)Math.Min(expectedLength, int.MaxValue)),

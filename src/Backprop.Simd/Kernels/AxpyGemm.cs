@@ -348,7 +348,7 @@ internal static class AxpyGemm
             ref T bColumn = ref Unsafe.Add(ref b, j);
             for (nint p = 0, ap = 0; p < k; p++, ap += aStep)
             {
-                s = T.FusedMultiplyAdd(Unsafe.Add(ref aRow0, ap), Unsafe.Add(ref bColumn, (nint)p * n), s);
+                s = T.FusedMultiplyAdd(Unsafe.Add(ref aRow0, ap), Unsafe.Add(ref bColumn, p * n), s);
             }
 
             Unsafe.Add(ref cRow, j) = s;

@@ -257,7 +257,7 @@ internal static class PackedGemm
             ref T cRow = ref Unsafe.Add(ref c, (nint)r * ldc);
             for (int col = 0; col < columns; col++)
             {
-                T value = Unsafe.Add(ref t, (nint)r * (nint)stride + col);
+                T value = Unsafe.Add(ref t, r * (nint)stride + col);
                 Unsafe.Add(ref cRow, col) = overwrite ? value : Unsafe.Add(ref cRow, col) + value;
             }
         }

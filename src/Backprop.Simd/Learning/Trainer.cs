@@ -224,7 +224,7 @@ public sealed class Trainer : IDisposable, IParallelJob
 
         // NaN and infinities lie outside any finite range (CompareTo orders NaN below everything), so one
         // pass finds them and saturated weights alike.
-        int bad = ((ReadOnlySpan<float>)Network.Parameters).IndexOfAnyExceptInRange(-_parameterLimit, _parameterLimit);
+        int bad = Network.Parameters.IndexOfAnyExceptInRange(-_parameterLimit, _parameterLimit);
         if (bad >= 0)
         {
             float value = Network.Parameters[bad];
@@ -239,7 +239,7 @@ public sealed class Trainer : IDisposable, IParallelJob
         // and only for classification: one-hot targets leave a wrong sample a non-zero delta unless its
         // units are pinned, while a regression fit in float can have residuals that cancel exactly.
         if (cost > 0 && first < batches && _train.Task == LearningTask.Classification
-            && ((ReadOnlySpan<float>)Network.Parameters).SequenceEqual(_epochStart)
+            && Network.Parameters.SequenceEqual(_epochStart)
             && TensorPrimitives.MaxMagnitude<float>(_gradients[0]) == 0)
         {
             throw new TrainingDivergedException(epoch, batches, $"no parameter changed in the epoch at a mean cost of {cost / _train.Count:G4}: the units are saturated and the gradient is zero for every sample");

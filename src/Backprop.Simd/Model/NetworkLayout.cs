@@ -1,5 +1,3 @@
-using Backprop.Simd.Kernels;
-
 namespace Backprop.Simd;
 
 /// <summary>

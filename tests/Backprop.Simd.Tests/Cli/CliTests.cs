@@ -71,12 +71,14 @@ public sealed class CliTests() : TemporaryFolder("cli-tests-")
         Assert.Equal(10, confusion.GetArrayLength());
         int total = 0, diagonal = 0;
         for (int i = 0; i < 10; i++)
+        {
             for (int j = 0; j < 10; j++)
             {
                 int n = confusion[i][j].GetInt32();
                 total += n;
                 if (i == j) diagonal += n;
             }
+        }
 
         Assert.Equal(2000, total);
         Assert.Equal(accuracy, diagonal / 2000.0, 12);

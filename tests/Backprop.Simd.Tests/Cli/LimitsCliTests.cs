@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Data;
 using Backprop.Simd.Tests.Server;
 

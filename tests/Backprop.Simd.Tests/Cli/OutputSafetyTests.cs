@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Backprop.Simd.Cli;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Tests.Cli;
 

@@ -178,7 +178,7 @@ public sealed class CsvFileTests() : TemporaryFolder("csv-tests-")
         Assert.Equal(crlf, table.Source);
         Assert.Equal(["x"], table.FeatureNames);
         Assert.Equal(["a", "b"], table.TargetClasses);
-        Assert.Equal([3, 4], new[] { table.LineOf(0), table.LineOf(1) });
+        Assert.Equal([3, 4], [table.LineOf(0), table.LineOf(1)]);
 
         CsvTable fromString = Read("\uFEFFx,y\n1,a\n");
         Assert.Equal(["x"], fromString.FeatureNames);
@@ -322,8 +322,8 @@ public sealed class CsvFileTests() : TemporaryFolder("csv-tests-")
     [Fact]
     public void Bad_arguments_are_refused()
     {
-        Assert.Throws<ArgumentNullException>(() => CsvFile.Read((string)null!));
-        Assert.Throws<ArgumentNullException>(() => CsvFile.Read((TextReader)null!, "x"));
+        Assert.Throws<ArgumentNullException>(() => CsvFile.Read(path: null!));
+        Assert.Throws<ArgumentNullException>(() => CsvFile.Read(reader: null!, "x"));
         Assert.Throws<ArgumentNullException>(() => CsvFile.Read(new StringReader(""), null!));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CsvOptions { SkipRows = -1 });
         Assert.Throws<ArgumentException>(() => new CsvOptions { Delimiter = '"' });

@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Cli;
 
 namespace Backprop.Simd.Tests.Docs;

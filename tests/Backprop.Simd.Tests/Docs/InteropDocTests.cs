@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Cli;
 
 namespace Backprop.Simd.Tests.Docs;

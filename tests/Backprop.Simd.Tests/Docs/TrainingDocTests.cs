@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Data;
 
 namespace Backprop.Simd.Tests.Docs;

@@ -2,7 +2,6 @@ using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Onnx.Wire;
 using Backprop.Simd.Tests.Onnx;
-using FsCheck;
 using FsCheck.Fluent;
 
 namespace Backprop.Simd.Tests.Fuzzing;

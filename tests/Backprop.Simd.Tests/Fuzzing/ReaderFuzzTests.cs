@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Tests.Data;
 using FsCheck;

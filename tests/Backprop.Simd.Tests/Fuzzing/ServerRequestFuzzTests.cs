@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Onnx;
 using Backprop.Simd.Tests.Server;
-using FsCheck;
 using FsCheck.Fluent;
 
 namespace Backprop.Simd.Tests.Fuzzing;

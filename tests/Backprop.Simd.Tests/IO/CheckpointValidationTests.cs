@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Learning;
 
 namespace Backprop.Simd.Tests.IO;

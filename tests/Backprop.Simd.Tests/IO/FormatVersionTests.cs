@@ -1,5 +1,3 @@
-using Backprop.Simd.Kernels;
-
 namespace Backprop.Simd.Tests.IO;
 
 /// <summary>Every format version ever written stays loadable: one fixture file per version.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Tests.IO;
 

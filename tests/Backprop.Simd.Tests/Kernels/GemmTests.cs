@@ -185,8 +185,10 @@ public class GemmTests
         float[] before = (float[])g.Clone();
         Blas2.Rank1Update<float>(d, a, m, n, g);
         for (int i = 0; i < m; i++)
+        {
             for (int j = 0; j < n; j++)
                 Assert.Equal(MathF.FusedMultiplyAdd(d[i], a[j], before[i * n + j]), g[i * n + j]);
+        }
     }
 
     [Fact]

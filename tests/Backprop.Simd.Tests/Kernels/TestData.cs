@@ -5,7 +5,7 @@ internal static class TestData
 {
     public static double[] Uniform(int length, int seed, double low = -1, double high = 1)
     {
-        ulong state = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL;
+        ulong state = (uint)seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL;
         var values = new double[length];
         for (int i = 0; i < length; i++)
         {

@@ -1,5 +1,3 @@
-using Backprop.Simd.Kernels;
-
 namespace Backprop.Simd.Tests.Learning;
 
 /// <summary>After construction, forward, backward and a whole gradient computation allocate 0 bytes.</summary>

@@ -1,5 +1,3 @@
-using Backprop.Simd.Kernels;
-
 namespace Backprop.Simd.Tests.Learning;
 
 /// <summary>Divergence that stays finite (issue 14, item 5): exploding cost, saturated weights, a stuck epoch.</summary>

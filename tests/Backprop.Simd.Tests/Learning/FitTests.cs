@@ -1,5 +1,3 @@
-using Backprop.Simd.Kernels;
-
 namespace Backprop.Simd.Tests.Learning;
 
 /// <summary>Trainer.Fit: model selection on validation data, early stopping, resuming, and the metrics it reports.</summary>
@@ -133,7 +131,6 @@ public class FitTests
 
         // The same figures from the Predictor on raw inputs, by hand, in the targets' units.
         var predictor = new Predictor(network, schema);
-        var outputs = new List<float[]>();
         var x = new float[2];
         double squared = 0, absolute = 0, total = 0, mean = 0;
         Dataset rawTest = raw.Split(0.2, 1).Taken;

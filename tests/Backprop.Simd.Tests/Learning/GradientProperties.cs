@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Kernels;
 
 namespace Backprop.Simd.Tests.Learning;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Cli;
 
 namespace Backprop.Simd.Tests.Learning;

@@ -1,5 +1,4 @@
 using Backprop.Simd.Cli;
-using Backprop.Simd.Kernels;
 
 namespace Backprop.Simd.Tests.Learning;
 

@@ -1,5 +1,3 @@
-using Backprop.Simd.Kernels;
-
 namespace Backprop.Simd.Tests.Learning;
 
 /// <summary>Tests that count allocations run alone, so that other tests cannot disturb them.</summary>

@@ -131,7 +131,7 @@ public class OnnxRefusalTests
     public void A_known_field_with_the_wrong_wire_type_names_the_message_and_the_field()
     {
         // ModelProto field 7 (graph) written as a varint instead of a message.
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => OnnxModel.Deserialize(new byte[] { 0x38, 0x01 }, "odd.onnx"));
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => OnnxModel.Deserialize([0x38, 0x01], "odd.onnx"));
 
         Assert.Equal("odd.onnx: not a readable ONNX model: model: field 7 has wire type Varint; the ONNX schema says LengthDelimited.", error.Message);
     }

@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx;
 using Backprop.Simd.Onnx.Wire;
 
@@ -41,7 +40,7 @@ public class OnnxSchemaTests
             },
         };
 
-    public static TheoryData<string> Models => new() { "regression", "classification" };
+    public static TheoryData<string> Models => ["regression", "classification"];
 
     private static SavedModel ModelNamed(string name) => name == "regression" ? Regression() : Classification();
 

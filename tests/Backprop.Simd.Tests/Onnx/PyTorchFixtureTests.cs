@@ -1,4 +1,3 @@
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Onnx;
 
 namespace Backprop.Simd.Tests.Onnx;

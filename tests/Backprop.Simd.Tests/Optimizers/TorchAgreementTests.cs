@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Backprop.Simd.Kernels;
 using Backprop.Simd.Tests.Docs;
 
 namespace Backprop.Simd.Tests.Optimizers;

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Backprop.Simd.Kernels;
-using Backprop.Simd.Onnx;
 using Backprop.Simd.Tests.Onnx;
 
 namespace Backprop.Simd.Tests.Server;
