@@ -8,10 +8,13 @@ namespace Backprop.Simd.Kernels;
 /// 784 inputs), where packing would cost more than the arithmetic. Two forms:
 /// <list type="bullet">
 /// <item>axpy form, C (+)= A B with B row-major: a row of C is a sum of rows of B scaled by A's
-/// elements; a 4-row by 2-register block reuses each B load four times;</item>
+/// elements; a block of rows reuses each B load once per row: 6 rows by 4 registers on the 512-bit
+/// path (24 accumulators), 6 by 2 on 16 registers (12), then 4 by 2 and single rows for the rows
+/// left over;</item>
 /// <item>dot form, C (+)= A B^T with A and B row-major along k: C[i, j] is a dot product along
 /// k; a block of dot products shares its loads: 5 x 4 and 4 x 4 on the 512-bit path (32
-/// registers), 3 x 4 on 16 registers, then 2 x 4 and 1 x 4 for the rows left over.</item>
+/// registers), 3 x 4 on 16 registers, then 2 x 4 and 1 x 4 for the rows left over; the n % 4
+/// leftover columns in pairs against five or four rows, then one at a time.</item>
 /// </list>
 /// Every element of C is computed by the same sequence of roundings whatever block it falls in
 /// (axpy: one FMA chain over p; dot: one register chain including a masked register for the k
