@@ -8,8 +8,10 @@ namespace Backprop.Simd.Kernels;
 /// With samples as rows: the forward pass is <c>Z = X W^T + b</c> (<see cref="MultiplyAddTransposedB{T}"/>),
 /// the backward pass <c>G = Delta W</c> (<see cref="Multiply{T}"/>) and the weight gradient
 /// <c>dC/dW = Delta^T X</c> (<see cref="MultiplyTransposedA{T}"/>).
-/// Skinny shapes run unpacked register-blocked kernels; when every dimension is 64 or more the
-/// operands are packed into cache-sized panels for a 6 x 2-register micro-kernel.
+/// Skinny shapes run unpacked register-blocked kernels (<see cref="AxpyGemm"/>, <see cref="DotGemm"/>); when every
+/// dimension is at least <see cref="Gemm.PackedThreshold"/> the operands are packed into cache-sized
+/// panels (<see cref="PackedGemm"/>) for a micro-kernel of <see cref="PackedGemm.MR"/> rows by two
+/// registers.
 /// </summary>
 public static class Blas3
 {

@@ -8,7 +8,8 @@ namespace Backprop.Simd;
 /// <code>
 /// forward:   Z^l = A^(l-1) (W^l)^T + 1 b^T,  A^l = f(Z^l)              (DenseLayer.Forward: GEMM C += A B^T)
 /// output:    Delta^L row x = dC_x/da (.) f'(z^L)                        (Costs.OutputDelta)
-/// gradient:  dC/dW^l = (Delta^l)^T A^(l-1),  dC/db^l = (Delta^l)^T 1   (DenseLayer.Backward: GEMM C = A^T B)
+/// gradient:  dC/dW^l = (Delta^l)^T A^(l-1)                             (DenseLayer.Backward: GEMM C = A^T B)
+///            dC/db^l = (Delta^l)^T 1, the sum of Delta's rows            (GEMM C = A B, A = 1^T)
 /// backward:  Delta^(l-1) = (Delta^l W^l) (.) f'(Z^(l-1))               (GEMM C = A B)
 /// </code>
 /// Each weight is read once per slice instead of once per sample. Owns every buffer for slices of
