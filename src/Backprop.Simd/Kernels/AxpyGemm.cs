@@ -5,8 +5,8 @@ namespace Backprop.Simd.Kernels;
 
 /// <summary>
 /// The axpy form of the unpacked GEMM, C (+)= A B with B row-major, for the skinny shapes of
-/// training (a slice of 1..128 samples, 10..100 neurons, 784 inputs) where packing would cost more
-/// than the arithmetic: a row of C is a sum of rows of B scaled by A's elements, c_i += a_ip b_p.
+/// training (a slice of 1..128 samples, 10..100 neurons, 784 inputs: some dimension below
+/// <see cref="Gemm.PackedThreshold"/>) where packing would cost more than the arithmetic: a row of C is a sum of rows of B scaled by A's elements, c_i += a_ip b_p.
 /// Blocks of rows share each load of B: 6 rows x 4 registers on the 512-bit path (32 registers),
 /// 6 x 2 on 16 registers (BLIS's Haswell block), then 4 x 2 and single rows; columns past the
 /// last whole register take one masked register, or scalar FMAs where n is shorter than one.

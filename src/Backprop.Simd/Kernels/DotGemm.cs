@@ -5,7 +5,8 @@ namespace Backprop.Simd.Kernels;
 
 /// <summary>
 /// The dot form of the unpacked GEMM, C (+)= A B^T with A and B row-major along k, for the forward
-/// product Z = A W^T of training and prediction: C[i, j] is a dot product along k. A block of dot
+/// product Z = A W^T of training and prediction, unpacked (some dimension below
+/// <see cref="Gemm.PackedThreshold"/>): C[i, j] is a dot product along k. A block of dot
 /// products shares its loads: 5 x 4 and 4 x 4 on the 512-bit path (32 registers), 3 x 4 on 16
 /// registers, then 2 x 4 and 1 x 4 for the rows left over; the n % 4 leftover columns go in pairs
 /// (5 x 2, 4 x 2) and singly (4 x 1, 1 x 1).
