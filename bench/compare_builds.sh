@@ -5,7 +5,7 @@
 #   e.g. bash bench/compare_builds.sh HEAD~1 5 -- --data /usr/share/datasets/fashion-mnist --epochs 4 --batch 10 --threads 1
 # Builds OLD_REV in a temporary worktree and the working tree as it is, then runs
 # `backprop train --json TRAIN_ARGS` ROUNDS times each, alternating, and prints every run's
-# seconds_per_epoch and the medians.
+# seconds_per_epoch, the medians and the median of the pairwise ratios new / old.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old_rev=$1; shift
@@ -26,5 +26,9 @@ for _ in $(seq "$rounds"); do
     news+=("$(epoch "$new" "$@")")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ratios=(); for i in "${!olds[@]}"; do ratios+=("$(awk -v n="${news[$i]}" -v o="${olds[$i]}" 'BEGIN {printf "%.3f", n / o}')"); done
 echo "old ($old_rev): ${olds[*]} -> median $(median "${olds[@]}") s/epoch"
 echo "new (working tree): ${news[*]} -> median $(median "${news[@]}") s/epoch"
+# Each new run against the old run just before it: the pair shares the machine's state, so the median of these
+# ratios is steadier than the ratio of the two medians when the host drifts.
+echo "new / old, pair by pair: ${ratios[*]} -> median $(median "${ratios[@]}")"

@@ -32,6 +32,7 @@ internal static class Aggregate
         private readonly ref T _y = ref y;
         public T Result;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => Result = Of<T, TOperator, TVector>(ref _x, ref _y, n);
     }
@@ -50,15 +51,15 @@ internal static class Aggregate
         nuint i = 0;
         for (; i + 4 * w <= n; i += 4 * w)
         {
-            s0 = TOperator.Accumulate(s0, TVector.Load(ref x, i), TVector.Load(ref y, i));
-            s1 = TOperator.Accumulate(s1, TVector.Load(ref x, i + w), TVector.Load(ref y, i + w));
-            s2 = TOperator.Accumulate(s2, TVector.Load(ref x, i + 2 * w), TVector.Load(ref y, i + 2 * w));
-            s3 = TOperator.Accumulate(s3, TVector.Load(ref x, i + 3 * w), TVector.Load(ref y, i + 3 * w));
+            s0 = TOperator.Accumulate(s0, TVector.Load(ref x, i), Y<T, TOperator, TVector>(ref y, i));
+            s1 = TOperator.Accumulate(s1, TVector.Load(ref x, i + w), Y<T, TOperator, TVector>(ref y, i + w));
+            s2 = TOperator.Accumulate(s2, TVector.Load(ref x, i + 2 * w), Y<T, TOperator, TVector>(ref y, i + 2 * w));
+            s3 = TOperator.Accumulate(s3, TVector.Load(ref x, i + 3 * w), Y<T, TOperator, TVector>(ref y, i + 3 * w));
         }
 
         for (; i + w <= n; i += w)
         {
-            s0 = TOperator.Accumulate(s0, TVector.Load(ref x, i), TVector.Load(ref y, i));
+            s0 = TOperator.Accumulate(s0, TVector.Load(ref x, i), Y<T, TOperator, TVector>(ref y, i));
         }
 
         if (i < n)
@@ -66,11 +67,19 @@ internal static class Aggregate
             // The register ending at the last element, with the lanes already counted set to the seed.
             TVector mask = Elementwise.TailMask<T, TVector>((int)(n - i));
             TVector tail = TVector.ConditionalSelect(mask, TVector.Load(ref x, n - w), seed);
-            s1 = TOperator.Accumulate(s1, tail, TVector.Load(ref y, n - w));
+            s1 = TOperator.Accumulate(s1, tail, Y<T, TOperator, TVector>(ref y, n - w));
         }
 
         return TOperator.Reduce(TOperator.Combine(TOperator.Combine(s0, s1), TOperator.Combine(s2, s3)));
     }
+
+    // A register of y where the operator reads it (the JIT drops the load of a unary reduction).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Y<T, TOperator, TVector>(ref T y, nuint offset)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IAggregateOperator<T>
+        where TVector : struct, IVector<TVector, T> =>
+        TOperator.UsesY ? TVector.Load(ref y, offset) : default;
 
     // Fewer elements than one register: one-lane steps of the same operator, in order.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -7,6 +7,8 @@ namespace Backprop.Simd.Kernels;
 internal readonly struct DotOperator<T> : IAggregateOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool UsesY => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Seed<TVector>(T first)
         where TVector : struct, IVector<TVector, T> => TVector.Create(T.Zero);
@@ -28,6 +30,8 @@ internal readonly struct DotOperator<T> : IAggregateOperator<T>
 internal readonly struct SumOperator<T> : IAggregateOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool UsesY => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Seed<TVector>(T first)
         where TVector : struct, IVector<TVector, T> => TVector.Create(T.Zero);
@@ -49,6 +53,8 @@ internal readonly struct SumOperator<T> : IAggregateOperator<T>
 internal readonly struct MaxOperator<T> : IAggregateOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool UsesY => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Seed<TVector>(T first)
         where TVector : struct, IVector<TVector, T> => TVector.Create(first);

@@ -70,6 +70,7 @@ internal static class Elementwise
         private readonly ref T _x = ref x;
         private readonly ref T _destination = ref destination;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => Apply<T, TOperator, TVector>(op, ref _x, ref _destination, length);
     }
@@ -82,6 +83,7 @@ internal static class Elementwise
         private readonly ref T _y = ref y;
         private readonly ref T _destination = ref destination;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => Apply<T, TOperator, TVector>(op, ref _x, ref _y, ref _destination, length);
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Backprop.Simd.Kernels;
@@ -85,6 +86,7 @@ internal static class Gemm
         private readonly Matrix<T> _b = b;
         private readonly ref T _c = ref c;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => PackedGemm.Multiply<T, TVector>(_a, _b, ref _c, m, k, n, accumulate, phases);
     }
@@ -96,6 +98,7 @@ internal static class Gemm
         private readonly ref T _b = ref b;
         private readonly ref T _c = ref c;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => AxpyGemm.Multiply<T, TVector>(_a, ref _b, ref _c, m, k, n, accumulate);
     }
@@ -107,6 +110,7 @@ internal static class Gemm
         private readonly ref T _b = ref b;
         private readonly ref T _c = ref c;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => DotGemm.Multiply<T, TVector>(ref _a, ref _b, ref _c, m, k, n, accumulate);
     }

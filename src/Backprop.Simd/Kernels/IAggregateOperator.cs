@@ -9,6 +9,9 @@ namespace Backprop.Simd.Kernels;
 internal interface IAggregateOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>True when <see cref="Accumulate"/> reads y (a dot product); the driver loads no y otherwise.</summary>
+    static abstract bool UsesY { get; }
+
     /// <summary>The accumulator's start, and the value of a lane masked off in the last register; <paramref name="first"/> is x_0.</summary>
     static abstract TVector Seed<TVector>(T first)
         where TVector : struct, IVector<TVector, T>;

@@ -64,6 +64,7 @@ internal static class InterleavedGemv
         private readonly ref float _b = ref b;
         private readonly ref float _y = ref y;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, float> => Multiply<TVector>(ref _w, ref _x, ref _b, m, n, ref _y);
     }

@@ -15,7 +15,9 @@ namespace Backprop.Simd.Kernels;
 /// </list>
 /// Both fall back to the one-lane <see cref="SimdScalar{T}"/> when no width is accelerated
 /// (<c>DOTNET_EnableHWIntrinsic=0</c>). The conditions are JIT-time constants, so once inlined a call
-/// site is one direct call of the chosen specialisation.
+/// site is one direct call of the chosen specialisation. Inside a kernel, the choice of register
+/// block may still look at the register type (<see cref="AxpyGemm"/> and <see cref="DotGemm"/> use
+/// bigger blocks on the 512-bit path, which has 32 registers): that picks a block, not a width.
 /// </summary>
 internal static class WidthDispatch
 {
@@ -44,6 +46,7 @@ internal static class WidthDispatch
     }
 
     /// <summary>The lanes of the register <see cref="Widest{T, TKernel}"/> picks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int WidestLanes<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -53,6 +56,7 @@ internal static class WidthDispatch
     }
 
     /// <summary>The lanes of the register <see cref="WidestFilledBy{T, TKernel}"/> picks for <paramref name="length"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int WidestLanesFilledBy<T>(int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -66,6 +70,7 @@ internal static class WidthDispatch
     {
         public int Count;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => Count = TVector.Count;
     }

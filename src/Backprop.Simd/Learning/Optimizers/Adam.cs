@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backprop.Simd.Kernels;
 
@@ -48,6 +49,7 @@ internal sealed class Adam(TrainingOptions options, int parameterCount, int trai
         private readonly Span<float> _m = m;
         private readonly Span<float> _v = v;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, float> => Adam.Run<TVector>(_w, _g, _m, _v, c);
     }

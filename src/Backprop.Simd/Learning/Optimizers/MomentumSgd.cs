@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backprop.Simd.Kernels;
 
@@ -36,6 +37,7 @@ internal sealed class MomentumSgd(TrainingOptions options, int parameterCount, i
         private readonly ReadOnlySpan<float> _g = g;
         private readonly Span<float> _b = b;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, float> => rule.Run<TVector>(_w, _g, _b, l2);
     }
