@@ -68,4 +68,18 @@ internal static class Require
                 destinationName);
         }
     }
+
+    /// <summary>
+    /// <paramref name="span"/> is not (part of) the outputs a workspace returned from its last pass:
+    /// the next pass overwrites those before it is done reading its inputs.
+    /// </summary>
+    public static void NotOwnOutput<T>(ReadOnlySpan<T> span, string name, ReadOnlySpan<T> outputs)
+    {
+        if (span.Overlaps(outputs))
+        {
+            throw new ArgumentException(
+                $"'{name}' shares memory with the outputs this workspace returned; its next pass overwrites them while it still reads '{name}'. Copy them first.",
+                name);
+        }
+    }
 }

@@ -57,6 +57,7 @@ public sealed class BatchBackprop<T>
     {
         RequireSlice(network, inputs, count);
         Require.Length(targets, nameof(targets), "[count, nL]", count, _layout.OutputSize);
+        Require.NotOwnOutput<T>(targets, nameof(targets), _a[^1]);
         ReadOnlySpan<T> outputs = ForwardUnchecked(network, inputs, count);
         int n = _layout.OutputSize;
         T sum = T.Zero;
@@ -80,6 +81,7 @@ public sealed class BatchBackprop<T>
         RequireSlice(network, inputs, count);
         Costs.RequireCompatible(cost, _layout.OutputActivation);
         Require.Length(targets, nameof(targets), "[count, nL]", count, _layout.OutputSize);
+        Require.NotOwnOutput<T>(targets, nameof(targets), _a[^1]);
         _layout.RequireParameterLength<T>(gradient, nameof(gradient));
 
         ReadOnlySpan<T> outputs = ForwardUnchecked(network, inputs, count);
@@ -135,5 +137,6 @@ public sealed class BatchBackprop<T>
         }
 
         Require.Length(inputs, nameof(inputs), "[count, n0]", count, _layout.InputSize);
+        Require.NotOwnOutput<T>(inputs, nameof(inputs), _a[^1]);
     }
 }

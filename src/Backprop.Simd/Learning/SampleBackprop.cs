@@ -42,6 +42,7 @@ public sealed class SampleBackprop<T>
     {
         RequireNetwork(network);
         Require.Length(input, nameof(input), "[n0]", _layout.InputSize);
+        Require.NotOwnOutput<T>(input, nameof(input), _a[^1]);
         ReadOnlySpan<T> aPrev = input;
         for (int i = 0; i < _layout.LayerCount; i++)
         {
@@ -56,6 +57,7 @@ public sealed class SampleBackprop<T>
     public T Cost(Network<T> network, ReadOnlySpan<T> input, ReadOnlySpan<T> target, CostFunction cost)
     {
         Require.Length(target, nameof(target), "[nL]", _layout.OutputSize);
+        Require.NotOwnOutput<T>(target, nameof(target), _a[^1]);
         return Costs.Value(cost, Forward(network, input), target);
     }
 
@@ -75,6 +77,7 @@ public sealed class SampleBackprop<T>
         Costs.RequireCompatible(cost, _layout.OutputActivation);
         Require.Length(input, nameof(input), "[n0]", _layout.InputSize);
         Require.Length(target, nameof(target), "[nL]", _layout.OutputSize);
+        Require.NotOwnOutput<T>(target, nameof(target), _a[^1]);
         _layout.RequireParameterLength<T>(gradient, nameof(gradient));
 
         ReadOnlySpan<T> output = Forward(network, input);

@@ -56,4 +56,30 @@ public class BackpropAllocationTests
         Assert.Equal("gradient", Assert.Throws<ArgumentException>(() =>
             new SampleBackprop<float>(layout).Backpropagate(network, new float[4], new float[2], CostFunction.Quadratic, new float[3])).ParamName);
     }
+
+    [Fact]
+    public void The_outputs_a_workspace_returned_are_refused_as_its_next_inputs_or_targets()
+    {
+        // [3, 3]: the one layer writes the buffer it returned, so reading it back as x would read half-overwritten values.
+        var layout = NetworkLayout.Uniform([3, 3], Activation.Sigmoid);
+        Network<float> network = Network<float>.Create(layout, Initialization.Xavier, seed: 1);
+        var sample = new SampleBackprop<float>(layout);
+        float[] output = sample.Forward(network, [0.1f, 0.2f, 0.3f]).ToArray();
+        var gradient = new float[layout.ParameterCount];
+        var ex = Assert.Throws<ArgumentException>(() => sample.Forward(network, sample.Forward(network, output)));
+        Assert.Equal("input", ex.ParamName);
+        Assert.Contains("Copy them first", ex.Message);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() =>
+            sample.Backpropagate(network, output, sample.Forward(network, output), CostFunction.Quadratic, gradient)).ParamName);
+
+        var batch = new BatchBackprop<float>(layout, 2);
+        float[] inputs = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f];
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => batch.Forward(network, batch.Forward(network, inputs, 2), 2)).ParamName);
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() =>
+            batch.Backpropagate(network, inputs, batch.Forward(network, inputs, 2), 2, CostFunction.Quadratic, gradient)).ParamName);
+
+        // A copy is fine, and gives the same bits as the pass it copies.
+        float[] copy = batch.Forward(network, inputs, 2).ToArray();
+        Assert.Equal(copy, batch.Forward(network, inputs, 2).ToArray());
+    }
 }
