@@ -11,7 +11,12 @@ namespace Backprop.Simd.Kernels;
 /// per machine (the packed GEMM's panels, the predictor's interleaved weights);</item>
 /// <item><see cref="WidestFilledBy{T, TKernel}"/>: the widest accelerated register that a length fills at
 /// least once, for kernels whose vectors run along a dimension that may be short (13 tabular inputs get
-/// one 8-lane register and a masked tail, not thirteen scalar chains).</item>
+/// one 8-lane register and a masked tail, not thirteen scalar chains). The element-wise driver applies
+/// this rule through <see cref="Fills{T, TVector}"/> in a ladder of its own, which measured 25-30 ns a
+/// call faster on short spans than the struct; <see cref="Aggregate"/> likewise writes out Widest's
+/// ladder (a softmax of 30 floats: 55 ns against 75 through the struct). Both are called per layer on
+/// spans of 10-100 elements; the struct's cost does not show on the products, the predictor or the
+/// optimisers (BenchmarkDotNet, same run).</item>
 /// </list>
 /// Both fall back to the one-lane <see cref="SimdScalar{T}"/> when no width is accelerated
 /// (<c>DOTNET_EnableHWIntrinsic=0</c>). The conditions are JIT-time constants, so once inlined a call
@@ -39,11 +44,21 @@ internal static class WidthDispatch
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IVectorKernel<T>, allows ref struct
     {
-        if (Simd512<T>.IsHardwareAccelerated && length >= Simd512<T>.Count) kernel.Run<Simd512<T>>();
-        else if (Simd256<T>.IsHardwareAccelerated && length >= Simd256<T>.Count) kernel.Run<Simd256<T>>();
-        else if (Simd128<T>.IsHardwareAccelerated && length >= Simd128<T>.Count) kernel.Run<Simd128<T>>();
+        if (Fills<T, Simd512<T>>(length)) kernel.Run<Simd512<T>>();
+        else if (Fills<T, Simd256<T>>(length)) kernel.Run<Simd256<T>>();
+        else if (Fills<T, Simd128<T>>(length)) kernel.Run<Simd128<T>>();
         else kernel.Run<SimdScalar<T>>();
     }
+
+    /// <summary>
+    /// The rule of <see cref="WidestFilledBy{T, TKernel}"/>: <typeparamref name="TVector"/> is accelerated and
+    /// <paramref name="length"/> fills it once. <see cref="Elementwise"/> writes its ladder with it (see there why).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Fills<T, TVector>(int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct, IVector<TVector, T> =>
+        TVector.IsHardwareAccelerated && length >= TVector.Count;
 
     /// <summary>The lanes of the register <see cref="Widest{T, TKernel}"/> picks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
