@@ -209,17 +209,11 @@ public sealed class Predictor
         {
             int fanIn = layout.InputsOf(i), fanOut = layout.OutputsOf(i);
             Span<float> z = i == layout.LayerCount - 1 ? output : scratch.Slice((i & 1) * _hiddenWidth, fanOut);
-            Activation f = layout.ActivationFunctions[i];
-            if (_interleaved[i] is { Array: not null } w)
-            {
-                InterleavedGemv.Multiply(w, aPrev, _network.Biases(i), fanOut, fanIn, z); // z = W a_prev + b, DenseLayer's bits
-                Activations.Forward<float>(f, z, z);                                       // a = f(z)
-            }
-            else
-            {
-                DenseLayer.Forward<float>(_network.Weights(i), _network.Biases(i), f, aPrev, z, 1, fanIn, fanOut);
-            }
-
+            // DenseLayer.Forward's step for one sample, with its bits; written out so that the interleaved product can
+            // stand in for the row-major one (through DenseLayer the tabular [4, 16, 3] predict measured 61 -> 96 ns).
+            if (_interleaved[i] is { Array: not null } w) InterleavedGemv.Multiply(w, aPrev, _network.Biases(i), fanOut, fanIn, z); // z = W a_prev + b
+            else Blas2.Gemv<float>(_network.Weights(i), aPrev, _network.Biases(i), fanOut, fanIn, z);
+            Activations.Forward<float>(layout.ActivationFunctions[i], z, z);                                                     // a = f(z)
             aPrev = z;
         }
     }

@@ -38,8 +38,12 @@ internal static class Gemm
 
         // The vectors run along n: the widest register that n fills, so that a narrow layer (13 inputs of a
         // tabular set) gets one full vector and one masked tail instead of thirteen scalar FMA chains.
-        var kernel = new DirectAxpyKernel<T>(a, ref rb, ref rc, m, k, n, accumulate);
-        WidthDispatch.WidestFilledBy<T, DirectAxpyKernel<T>>(ref kernel, n);
+        // Written out with WidthDispatch's rule rather than through a struct, as Elementwise is: these run per layer
+        // on products as small as a tabular predictor's (13 inputs), where a call's overhead shows.
+        if (WidthDispatch.Fills<T, Simd512<T>>(n)) AxpyGemm.Multiply<T, Simd512<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        else if (WidthDispatch.Fills<T, Simd256<T>>(n)) AxpyGemm.Multiply<T, Simd256<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        else if (WidthDispatch.Fills<T, Simd128<T>>(n)) AxpyGemm.Multiply<T, Simd128<T>>(a, ref rb, ref rc, m, k, n, accumulate);
+        else AxpyGemm.Multiply<T, SimdScalar<T>>(a, ref rb, ref rc, m, k, n, accumulate);
     }
 
     /// <summary>C[m, n] (+)= A[m, k] B[n, k]^T, both row-major.</summary>
@@ -63,8 +67,10 @@ internal static class Gemm
         }
 
         // The vectors run along k: the widest register that k fills (see AxpyForm).
-        var kernel = new DirectDotKernel<T>(ref ra, ref rb, ref rc, m, k, n, accumulate);
-        WidthDispatch.WidestFilledBy<T, DirectDotKernel<T>>(ref kernel, k);
+        if (WidthDispatch.Fills<T, Simd512<T>>(k)) DotGemm.Multiply<T, Simd512<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        else if (WidthDispatch.Fills<T, Simd256<T>>(k)) DotGemm.Multiply<T, Simd256<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        else if (WidthDispatch.Fills<T, Simd128<T>>(k)) DotGemm.Multiply<T, Simd128<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
+        else DotGemm.Multiply<T, SimdScalar<T>>(ref ra, ref rb, ref rc, m, k, n, accumulate);
     }
 
     /// <summary>
@@ -89,29 +95,5 @@ internal static class Gemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TVector>()
             where TVector : struct, IVector<TVector, T> => PackedGemm.Multiply<T, TVector>(_a, _b, ref _c, m, k, n, accumulate, phases);
-    }
-
-    private readonly ref struct DirectAxpyKernel<T>(Matrix<T> a, ref T b, ref T c, int m, int k, int n, bool accumulate) : IVectorKernel<T>
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        private readonly Matrix<T> _a = a;
-        private readonly ref T _b = ref b;
-        private readonly ref T _c = ref c;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Run<TVector>()
-            where TVector : struct, IVector<TVector, T> => AxpyGemm.Multiply<T, TVector>(_a, ref _b, ref _c, m, k, n, accumulate);
-    }
-
-    private readonly ref struct DirectDotKernel<T>(ref T a, ref T b, ref T c, int m, int k, int n, bool accumulate) : IVectorKernel<T>
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        private readonly ref T _a = ref a;
-        private readonly ref T _b = ref b;
-        private readonly ref T _c = ref c;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Run<TVector>()
-            where TVector : struct, IVector<TVector, T> => DotGemm.Multiply<T, TVector>(ref _a, ref _b, ref _c, m, k, n, accumulate);
     }
 }

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Backprop.Simd.Kernels;
 
 /// <summary>
-/// The one place that picks a register width. Two policies:
+/// The rules that pick a register width, stated once. Two policies:
 /// <list type="bullet">
 /// <item><see cref="Widest{T, TKernel}"/>: the widest accelerated register, for kernels that handle any
 /// length themselves (the reductions finish short spans with scalar steps) and for layouts fixed once
@@ -12,11 +12,10 @@ namespace Backprop.Simd.Kernels;
 /// <item><see cref="WidestFilledBy{T, TKernel}"/>: the widest accelerated register that a length fills at
 /// least once, for kernels whose vectors run along a dimension that may be short (13 tabular inputs get
 /// one 8-lane register and a masked tail, not thirteen scalar chains). The element-wise driver applies
-/// this rule through <see cref="Fills{T, TVector}"/> in a ladder of its own, which measured 25-30 ns a
-/// call faster on short spans than the struct; <see cref="Aggregate"/> likewise writes out Widest's
-/// ladder (a softmax of 30 floats: 55 ns against 75 through the struct). Both are called per layer on
-/// spans of 10-100 elements; the struct's cost does not show on the products, the predictor or the
-/// optimisers (BenchmarkDotNet, same run).</item>
+/// this rule through <see cref="Fills{T, TVector}"/> in a ladder of its own, as do <see cref="Aggregate"/>
+/// (Widest's rule) and the direct GEMMs of <see cref="Gemm"/>: through the struct, those per-layer calls
+/// on short spans measured 25-30 ns slower (sigmoid of 10 floats 10 -> 37 ns, softmax of 30 55 -> 75 ns,
+/// BenchmarkDotNet, 512-bit path). The struct stays where a call does much more work.</item>
 /// </list>
 /// Both fall back to the one-lane <see cref="SimdScalar{T}"/> when no width is accelerated
 /// (<c>DOTNET_EnableHWIntrinsic=0</c>). The conditions are JIT-time constants, so once inlined a call
@@ -52,7 +51,7 @@ internal static class WidthDispatch
 
     /// <summary>
     /// The rule of <see cref="WidestFilledBy{T, TKernel}"/>: <typeparamref name="TVector"/> is accelerated and
-    /// <paramref name="length"/> fills it once. <see cref="Elementwise"/> writes its ladder with it (see there why).
+    /// <paramref name="length"/> fills it once. The ladders of <see cref="Elementwise"/> and <see cref="Gemm"/> use it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Fills<T, TVector>(int length)

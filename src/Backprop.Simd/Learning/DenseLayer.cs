@@ -13,7 +13,8 @@ namespace Backprop.Simd;
 /// </code>
 /// The one copy of the layer math: <see cref="BatchBackprop{T}"/> runs it on its slices,
 /// <see cref="SampleBackprop{T}"/> on a slice of one (the same kernels with m = 1, so a sample gets the
-/// same bits alone as in a batch), the <see cref="Predictor"/> where its re-laid weights do not apply.
+/// same bits alone as in a batch). The <see cref="Predictor"/> writes the same step out for one sample
+/// (its product is the re-laid InterleavedGemv where it applies, with these bits).
 /// Callers have checked every shape; nothing here checks again.
 /// </summary>
 internal static class DenseLayer
