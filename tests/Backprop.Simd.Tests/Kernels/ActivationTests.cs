@@ -112,7 +112,8 @@ public class ActivationTests
     [Property(MaxTest = 200, Arbitrary = [typeof(KernelArbitraries)])]
     public void Tanh_matches_math_tanh(SpanCase c)
     {
-        CheckTanh<float>(c, relative: 4e-7);
+        // 4.5e-7: every float in [1e-3, 12] of both signs was checked once, the worst is 4.39e-7 (at 0.14438245, every path).
+        CheckTanh<float>(c, relative: 4.5e-7);
         CheckTanh<double>(c, relative: 4e-15);
     }
 
